@@ -329,10 +329,10 @@ def _h_year_range(m: re.Match[str], pub: date, year: int | None) -> Period | Non
     return period_between(date(y0, 1, 1), date(y1, 12, 31))
 
 
-def _h_plan(m: re.Match[str], pub: date, year: int | None) -> Period:
+def _h_plan(m: re.Match[str], pub: date, year: int | None) -> _Base:
     # The 6th plan (六五) ran 1981-1985; every later plan follows on for five years.
     y0 = 1981 + 5 * (10 + _num(m["n"]) - 6)
-    return period_between(date(y0, 1, 1), date(y0 + 4, 12, 31))
+    return _Base(y0, lambda y: period_between(date(y, 1, 1), date(y + 4, 12, 31)), False)
 
 
 def _minus_years(d: date, n: int) -> date:
@@ -348,7 +348,7 @@ def _minus_months(d: date, n: int) -> date:
 
 def _h_recent(m: re.Match[str], pub: date, year: int | None) -> Period | None:
     n = _num(m["n"])
-    if n < 1:
+    if n < 1 or not (m["near"] or m["lai"]) or (m["lai"] == "间" and not m["near"]):
         return None
     start = _minus_months(pub, n) if m["unit"] else _minus_years(pub, n)
     return Period(start, pub, "since") if start.year >= _MIN_YEAR else None
@@ -386,6 +386,9 @@ _BASES: tuple[tuple[re.Pattern[str], _Handler], ...] = tuple(
          _h_month_range),
         (rf"{_YOPT}(?P<m>{_MON}){_SP}月{_SP}(?P<d>{_DAY}){_SP}[日号]", _h_day),
         (rf"{_YOPT}(?P<m>{_MON}){_SP}月份?(?:(?P<end>{_SP}[底末])|{_NO_DAY_AFTER})", _h_month),
+        (rf"{_OPEN_Q}?(?<![一二三四五六七八九十百]{_OPEN_Q})(?<![一二三四五六七八九十百])"
+         rf"十(?P<n>[一二三四五六七八九])五(?!年){_CLOSE_Q}?(?:{_SP}(?:规划)?(?:期间|时期))?",
+         _h_plan),
     )
 )
 _FINALS: tuple[tuple[re.Pattern[str], _Handler], ...] = tuple(
@@ -393,11 +396,8 @@ _FINALS: tuple[tuple[re.Pattern[str], _Handler], ...] = tuple(
     for p, h in (
         (rf"(?P<y0>(?<![\d.])\d{{4}}){_SP}年?{_SP}{_DASH}{_SP}(?P<y1>\d{{4}}){_SP}年(?!代)度?",
          _h_year_range),
-        (rf"{_OPEN_Q}?(?<![一二三四五六七八九十百]{_OPEN_Q})(?<![一二三四五六七八九十百])"
-         rf"十(?P<n>[一二三四五六七八九])五(?!年){_CLOSE_Q}?(?:{_SP}(?:规划)?(?:期间|时期))?",
-         _h_plan),
-        (rf"(?:近|过去)(?P<n>{_N99}){_SP}(?P<unit>个月)?(?:以来|来|间)?"
-         rf"|(?P<n2>{_N99}){_SP}(?P<unit2>个月)?(?:以来|来)", _h_recent),
+        (rf"(?P<near>近|过去)?(?P<n>{_N99}){_SP}(?:(?P<unit>个月)|年)(?P<lai>以来|来|间)?",
+         _h_recent),
         (r"(?P<rm>上个?|本)月(?!份?[底末初])", _h_rel_month),
         (rf"(?:截至|截止)(?:到|至)?{_SP}(?:目前|当前|现在|今天|今日|发稿时)(?:为止)?|到目前为止",
          _h_now),
