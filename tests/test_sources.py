@@ -270,3 +270,173 @@ def test_join_lines() -> None:
     assert join_lines(["the develop-", "ment zone"]) == "the development zone"
     assert join_lines(["Suzhou Industrial", "Park"]) == "Suzhou Industrial Park"
     assert join_lines(["园区", "", "产值"]) == "园区产值"
+
+
+# --- HTML -----------------------------------------------------------------------------
+
+ARTICLE_HTML = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="{charset}">
+<title>高新区一季度经济运行稳中有进_新闻中心</title>
+<meta property="article:published_time" content="2024-05-06T08:00:00+08:00">
+<link rel="canonical" href="https://news.example.cn/2024/05/06/zone.html">
+<style>.nav {{ color: red }}</style>
+<script>var counter = "脚本统计增长99%";</script>
+</head>
+<body>
+<nav class="nav"><ul><li><a href="/">首页</a></li><li><a href="/news">新闻中心</a></li>
+<li><a href="/gov">政务公开</a></li><li><a href="/biz">招商引资</a></li></ul></nav>
+<!-- 广告位：园区招商热线 -->
+<div class="article">
+<h1>高新区一季度经济运行稳中有进</h1>
+<p>今年一季度，高新区实现地区生产总值312.6亿元，同比增长6.8%。规模以上工业增加值增长9.1%。</p>
+<p>园区新签约项目42个，总投资额达到150亿元，其中亿元以上项目18个。</p>
+</div>
+<script>document.write("脚本里的文字");</script>
+<div class="footer">版权所有 高新区管委会 联系我们 网站地图</div>
+</body></html>
+"""
+
+
+def test_html_article(tmp_path: Path) -> None:
+    raw = _write(tmp_path, "page.htm", ARTICLE_HTML.format(charset="gbk").encode("gbk"))
+    doc = read_document(raw, "page.htm")
+    assert doc.media_type == MEDIA_HTML
+    assert doc.encoding == "gb18030"
+    assert doc.title == "高新区一季度经济运行稳中有进"  # the h1, without the site suffix of <title>
+    assert doc.published is not None and doc.published.isoformat() == "2024-05-06"
+    assert doc.url == "https://news.example.cn/2024/05/06/zone.html"
+    assert doc.text == (
+        "高新区一季度经济运行稳中有进\n"
+        "今年一季度，高新区实现地区生产总值312.6亿元，同比增长6.8%。规模以上工业增加值增长9.1%。\n"
+        "园区新签约项目42个，总投资额达到150亿元，其中亿元以上项目18个。"
+    )
+    for unwanted in ("首页", "招商引资", "脚本", "广告位", "color", "版权所有"):
+        assert unwanted not in doc.text
+
+
+def test_html_og_title_and_visible_date(tmp_path: Path) -> None:
+    page = (
+        '<html><head><meta property="og:title" content="园区营收创新高">'
+        '<meta property="og:url" content="https://example.cn/a/1"></head><body>'
+        "<h1>园区营收创新高</h1><p>2024年3月15日 来源：本报</p>"
+        "<p>今年前两个月，园区实现营业收入88.2亿元，同比增长15.3%，增速居全市首位。</p>"
+        "</body></html>"
+    )
+    doc = read_document(page.encode("utf-8"), "short.html")
+    assert doc.title == "园区营收创新高"
+    assert doc.url == "https://example.cn/a/1"
+    assert doc.published is not None and doc.published.isoformat() == "2024-03-15"
+    assert "营业收入88.2亿元" in doc.text
+    assert doc.encoding == "utf-8"
+
+
+def test_html_undeclared_charset_falls_back_to_detection() -> None:
+    page = "<html><body><p>開發區外貿進出口總額增長12.4%，實際使用外資2.1億美元。</p></body></html>"
+    doc = read_document(page.encode("big5"), "tw.html")
+    assert doc.encoding == "big5"
+    assert doc.text == "開發區外貿進出口總額增長12.4%，實際使用外資2.1億美元。"
+    assert doc.published is None and doc.title is None and doc.url is None
+
+
+# --- DOCX -----------------------------------------------------------------------------
+
+
+def _docx(tmp_path: Path, name: str = "report.docx", core_title: str = "") -> bytes:
+    from docx import Document
+
+    d = Document()
+    d.core_properties.title = core_title
+    d.add_heading("高新区2024年经济运行情况", level=1)
+    d.add_paragraph("全区经济运行总体平稳，主要指标如下。")
+    table = d.add_table(rows=3, cols=3)
+    cells = [
+        ["指标", "2023年", "2024年"],
+        ["地区生产总值（亿元）", "1234.5", "1320.8"],
+        ["工业增加值增速（%）", "6.1", ""],
+    ]
+    for r, row in enumerate(cells):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    plain = d.add_table(rows=2, cols=2)
+    for (r, c), value in {(0, 0): "企业", (0, 1): "行业", (1, 0): "甲公司", (1, 1): "电子信息"}.items():
+        plain.cell(r, c).text = value
+    d.add_paragraph("以上数据为初步统计。")
+    path = tmp_path / name
+    d.save(str(path))
+    return path.read_bytes()
+
+
+def test_docx_paragraphs_and_tables(tmp_path: Path) -> None:
+    doc = read_document(_docx(tmp_path), "report.docx")
+    assert doc.media_type == MEDIA_DOCX
+    assert doc.encoding is None
+    assert doc.title == "高新区2024年经济运行情况"
+    assert doc.text == (
+        "高新区2024年经济运行情况\n"
+        "全区经济运行总体平稳，主要指标如下。\n"
+        "2023年地区生产总值1234.5亿元。\n"
+        "2024年地区生产总值1320.8亿元。\n"
+        "2023年工业增加值增速6.1%。\n"
+        "企业，行业\n"
+        "甲公司，电子信息\n"
+        "以上数据为初步统计。"
+    )
+    assert doc.published is None  # python-docx's template creation time is not a date
+
+
+def test_docx_core_title_wins(tmp_path: Path) -> None:
+    doc = read_document(_docx(tmp_path, core_title="经济运行报告"), "report.docx")
+    assert doc.title == "经济运行报告"
+
+
+def test_docx_sniffed_despite_name(tmp_path: Path) -> None:
+    doc = read_document(_docx(tmp_path, "report.txt"), "report.txt")
+    assert doc.media_type == MEDIA_DOCX
+
+
+def test_docx_corrupt(tmp_path: Path) -> None:
+    import io
+    import zipfile
+
+    data = _docx(tmp_path)
+    with pytest.raises(InputError) as info:
+        read_document(data[: len(data) // 2], "cut.docx")
+    assert info.value.reason.startswith("corrupt .docx: ")
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for item in src.infolist():
+            payload = src.read(item)
+            if item.filename == "word/document.xml":
+                payload = payload[: len(payload) // 2]
+            dst.writestr(item, payload)
+    with pytest.raises(InputError) as info:
+        read_document(out.getvalue(), "broken.docx")
+    assert info.value.reason.startswith("corrupt .docx: ")
+
+
+def test_zip_that_is_not_docx() -> None:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("data.csv", "指标,2024年\n")
+    with pytest.raises(InputError) as info:
+        read_document(out.getvalue(), "data.docx")
+    assert info.value.reason == "zip archive is not a .docx document"
+
+
+def test_render_table_periods() -> None:
+    from zonedb.sources._docx import render_table
+
+    rows = [["指标", "2024年一季度", "2024年1-6月"], ["营业收入(亿元)", "88.2", "190"], ["企业数", "12", "-"]]
+    assert render_table(rows) == [
+        "2024年一季度营业收入88.2亿元。",
+        "2024年1-6月营业收入190亿元。",
+        "2024年一季度企业数12。",
+    ]
+    assert render_table([["地区", "产值"], ["东区", "12"]]) == ["地区，产值", "东区，12"]
