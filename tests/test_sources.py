@@ -98,7 +98,7 @@ def test_control_characters_refused() -> None:
 
 
 def test_truncated_utf8(tmp_path: Path) -> None:
-    full = SIMPLIFIED.encode("utf-8") + "园区".encode("utf-8")
+    full = SIMPLIFIED.encode("utf-8") + "园区".encode()
     raw = _write(tmp_path, "cut.txt", full[:-1])
     with pytest.raises(InputError) as info:
         read_document(raw, "cut.txt")
@@ -196,13 +196,19 @@ def test_pdf_two_columns(tmp_path: Path) -> None:
 
 
 def test_pdf_two_pages(tmp_path: Path) -> None:
-    pages = [("第一版要闻", LEFT, RIGHT), ("第二版园区", "园区营业收入增长5.5豫。", "税收收入38亿元。")]
+    pages = [
+        ("第一版要闻", LEFT, RIGHT),
+        ("第二版园区", "园区营业收入增长5.5豫。", "税收收入38亿元。"),
+    ]
     data = _pdf(tmp_path, "two.pdf", pages)
     doc = read_document(data, "two.pdf")
     assert [p.number for p in doc.pages] == [1, 2]
     first, second = doc.pages
     assert doc.text[first.start : first.end].startswith("第一版要闻\n左栏")
-    assert doc.text[second.start : second.end] == "第二版园区\n园区营业收入增长5.5%。\n税收收入38亿元。"
+    assert (
+        doc.text[second.start : second.end]
+        == "第二版园区\n园区营业收入增长5.5%。\n税收收入38亿元。"
+    )
     assert first.end < second.start
     assert second.end == len(doc.text)
 
@@ -240,7 +246,9 @@ def test_pdf_encrypted_aes_pypdf(tmp_path: Path) -> None:
 
     import pypdf
 
-    writer = pypdf.PdfWriter(clone_from=io.BytesIO(_pdf(tmp_path, "a.pdf", [("标题", LEFT, RIGHT)])))
+    writer = pypdf.PdfWriter(
+        clone_from=io.BytesIO(_pdf(tmp_path, "a.pdf", [("标题", LEFT, RIGHT)]))
+    )
     writer.encrypt("secret", algorithm="AES-256")
     out = io.BytesIO()
     writer.write(out)
@@ -360,7 +368,12 @@ def _docx(tmp_path: Path, name: str = "report.docx", core_title: str = "") -> by
         for c, value in enumerate(row):
             table.cell(r, c).text = value
     plain = d.add_table(rows=2, cols=2)
-    for (r, c), value in {(0, 0): "企业", (0, 1): "行业", (1, 0): "甲公司", (1, 1): "电子信息"}.items():
+    for (r, c), value in {
+        (0, 0): "企业",
+        (0, 1): "行业",
+        (1, 0): "甲公司",
+        (1, 1): "电子信息",
+    }.items():
         plain.cell(r, c).text = value
     d.add_paragraph("以上数据为初步统计。")
     path = tmp_path / name
@@ -433,7 +446,11 @@ def test_zip_that_is_not_docx() -> None:
 def test_render_table_periods() -> None:
     from zonedb.sources._docx import render_table
 
-    rows = [["指标", "2024年一季度", "2024年1-6月"], ["营业收入(亿元)", "88.2", "190"], ["企业数", "12", "-"]]
+    rows = [
+        ["指标", "2024年一季度", "2024年1-6月"],
+        ["营业收入(亿元)", "88.2", "190"],
+        ["企业数", "12", "-"],
+    ]
     assert render_table(rows) == [
         "2024年一季度营业收入88.2亿元。",
         "2024年1-6月营业收入190亿元。",

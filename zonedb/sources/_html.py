@@ -30,7 +30,9 @@ from zonedb.errors import EmptyInputError, InputError
 from zonedb.sources._model import MEDIA_HTML, SourceDocument
 from zonedb.sources._text import decode_text, looks_binary, normalise_newlines
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)["']""")
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>")
 # Declared charsets that are subsets of a wider codec decode with the wider one.
@@ -60,7 +62,8 @@ _DATE_META = (
 _DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)")
 _COMPACT_DATE = re.compile(r"^((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
 _BLOCK_TAGS = frozenset(
-    "p div h1 h2 h3 h4 h5 h6 li tr table section article header footer blockquote pre ul ol dl dt dd br".split()
+    ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "section", "article")
+    + ("header", "footer", "blockquote", "pre", "ul", "ol", "dl", "dt", "dd", "br")
 )
 _CELL_TAGS = frozenset(("td", "th"))
 _SPACES = re.compile(r"[ \t\u00a0\u3000]+")
@@ -140,7 +143,17 @@ def _block_text(element: lxml.html.HtmlElement) -> str:
 def _meta(tree: lxml.html.HtmlElement) -> dict[str, str]:
     found: dict[str, str] = {}
     for el in tree.iter("meta"):
-        key = (el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or "").strip().lower()
+        key = (
+            (
+                el.get("property")
+                or el.get("name")
+                or el.get("itemprop")
+                or el.get("http-equiv")
+                or ""
+            )
+            .strip()
+            .lower()
+        )
         value = (el.get("content") or "").strip()
         if key and value and key not in found:
             found[key] = value

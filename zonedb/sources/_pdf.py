@@ -83,7 +83,13 @@ def _box_text(box: LTTextBox) -> str:
     lines = list(_box_lines(box))
     if not lines:
         return ""
-    heights = [ch.height for line in box if isinstance(line, LTTextLine) for ch in line if hasattr(ch, "height")]
+    heights = [
+        ch.height
+        for line in box
+        if isinstance(line, LTTextLine)
+        for ch in line
+        if hasattr(ch, "height")
+    ]
     em = max(sum(heights) / len(heights), 1.0) if heights else 10.0
     paragraphs: list[str] = []
     current: list[str] = []
@@ -107,7 +113,9 @@ def read_pdf(data: bytes, name: str) -> SourceDocument:
     if b"%%EOF" not in data[-2048:]:
         raise InputError(name, "corrupt or truncated PDF: no %%EOF marker at the end of the file")
     try:
-        page_texts = [_page_text(page) for page in extract_pages(io.BytesIO(data), laparams=_LAPARAMS)]
+        page_texts = [
+            _page_text(page) for page in extract_pages(io.BytesIO(data), laparams=_LAPARAMS)
+        ]
     except PDFPasswordIncorrect:
         raise InputError(name, ENCRYPTED) from None
     except PDFEncryptionError as err:

@@ -43,9 +43,7 @@ def _control_share(text: str) -> float:
     if not text:
         return 0.0
     bad = sum(
-        1
-        for ch in text
-        if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cs")
+        1 for ch in text if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cs")
     )
     return bad / len(text)
 
@@ -137,15 +135,18 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         if data.startswith(bom):
             text = _strict(data, codec)
             if text is None:
-                raise InputError(name, f"starts with a {codec.upper()} byte-order mark but does not decode as {codec.upper()}")
+                label = codec.upper().removesuffix("-SIG")
+                raise InputError(
+                    name, f"has a {label} byte-order mark but does not decode as {label}"
+                )
             return text, codec
 
     if b"\x00" in data:
-        codec = _utf16_by_nuls(data)
-        text = _strict(data, codec) if codec else None
-        if text is None or looks_binary(text):
+        wide = _utf16_by_nuls(data)
+        decoded = _strict(data, wide) if wide else None
+        if wide is None or decoded is None or looks_binary(decoded):
             raise InputError(name, BINARY)
-        return text, codec  # type: ignore[return-value]
+        return decoded, wide
 
     try:
         return data.decode("utf-8"), "utf-8"
