@@ -1,0 +1,634 @@
+"""Parse ONE Chinese / Arabic number expression into an exact :class:`~decimal.Decimal`.
+
+Handles Arabic numbers (``1,234.5``, ``.77``, full-width digits), Chinese numerals (小写, 大写,
+traditional, 两/俩/廿/卅/卌/〇), colloquial elisions (三万二, 两千六, 千三, 13万2), mixed forms
+(3.5万, 1万2千, 1.2万亿, 200亿零四千230), Latin multipliers (15k, 30w, 1.04M, 8kw), 点
+decimals read digit by digit (一七二零点一三四), fractions (三分之一, 三百五十又3分之1, 一半,
+半百), percent forms (百分之四十, 48.3%, 2个百分点, 三成), money with 角/分 (十块三毛),
+ranges (3—5亿元, 三五百, 十七八万, 几十万) and qualifiers (约, 超过, 以上, 余, 多 …), which
+are reported but never change the value.
+
+:func:`parse_amount` returns an :class:`Amount` (value in the stated unit, multipliers folded
+in); :func:`parse_number` returns just the number, or ``(low, high)`` for a range.
+Invalid input raises :class:`ValueError`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Context, Decimal, DecimalException, localcontext
+
+from zonedb.textnorm import fold_width
+from zonedb.units import CURRENCY_NAMES, lookup_unit, unit_words
+
+__all__ = ["Amount", "parse_amount", "parse_number", "QUALIFIERS", "canonical_qualifier"]
+
+_CTX = Context(prec=40)
+
+# ----------------------------------------------------------------------------- token kinds
+DIG, NUM, SMALL, BIG, POINT, DASH, NEG, FRAC, AND, RANGE, JI, APPROX, HALF = range(13)
+UNIT, SUB, SKIP, QPRE, QPOST = range(13, 18)
+
+_CORE_KINDS = frozenset({DIG, NUM, SMALL, BIG, POINT, DASH, NEG, FRAC, AND, RANGE, JI, APPROX, HALF})
+_NUMBER_START = frozenset({DIG, NUM, SMALL, BIG, POINT, DASH, NEG, JI, HALF})
+
+Token = tuple[int, object, str]
+
+_DIGITS: dict[str, int] = {}
+for _chars, _v in (
+    ("零〇○洞", 0), ("一壹幺", 1), ("二贰貳两兩俩倆", 2), ("三叁參叄", 3), ("四肆", 4),
+    ("五伍", 5), ("六陆陸", 6), ("七柒", 7), ("八捌", 8), ("九玖", 9),
+):
+    for _c in _chars:
+        _DIGITS[_c] = _v
+_SMALLS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_BIGS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+_LATIN = {"k": 10**3, "K": 10**3, "w": 10**4, "W": 10**4, "M": 10**6, "kw": 10**7, "Kw": 10**7}
+
+#: Qualifier words and their canonical form.
+QUALIFIERS_PRE: dict[str, str] = {
+    "约": "约", "大约": "约", "约为": "约", "大概": "约", "近": "近", "将近": "近", "接近": "近",
+    "超": "超过", "超过": "超过", "超过了": "超过", "逾": "逾", "至少": "至少", "最少": "至少",
+    "不少于": "至少", "不低于": "至少", "小于": "小于", "低于": "小于", "少于": "小于",
+    "大于": "大于", "高于": "大于", "多于": "大于", "不到": "不到", "不足": "不足",
+    "不超过": "不超过", "最多": "最多", "达": "达", "达到": "达", "高达": "达", "仅": "仅",
+}
+QUALIFIERS_POST: dict[str, str] = {
+    "以上": "以上", "以下": "以下", "左右": "左右", "上下": "上下", "以内": "以内", "之多": "多",
+    "有余": "余", "开外": "多", "出头": "多",
+}
+_APPROX = {"多": "多", "余": "余", "几": "几"}
+#: Every qualifier word (pre and post) -> canonical form.
+QUALIFIERS: dict[str, str] = {**QUALIFIERS_PRE, **QUALIFIERS_POST, **_APPROX}
+
+_SUBS = {"角": Decimal("0.1"), "毛": Decimal("0.1"), "分": Decimal("0.01"), "美分": Decimal("0.01"),
+         "仙": Decimal("0.01")}
+_SKIPS = ("钱", "整", "正", "（含）", "(含)", "（不含）", "(不含)", "了")
+_RANGES = ("至", "到", "~", "～", "〜", "—", "–", "——", "－")
+_CURRENCY_PREFIXES = frozenset({"人民币", "港币", "港元", "新台币", "台币", "美元", "美金", "RMB",
+                                "欧元", "日元", "英镑", "韩元"})
+_GENERIC_YUAN = "元"
+
+
+def _word_tokens() -> dict[str, Token]:
+    table: dict[str, Token] = {}
+    for w in unit_words():
+        table[w] = (UNIT, w, w)
+    table["成"] = (UNIT, "成", "成")
+    for w, f in _SUBS.items():
+        table[w] = (SUB, f, w)
+    for w in _SKIPS:
+        table[w] = (SKIP, None, w)
+    for w, c in QUALIFIERS_PRE.items():
+        table[w] = (QPRE, c, w)
+    for w, c in QUALIFIERS_POST.items():
+        table[w] = (QPOST, c, w)
+    for w in _RANGES:
+        table[w] = (RANGE, None, w)
+    table["分之"] = (FRAC, None, "分之")
+    table["个亿"] = (BIG, 10**8, "个亿")
+    table["个万"] = (BIG, 10**4, "个万")
+    table["kw"] = (BIG, 10**7, "kw")
+    table["Kw"] = (BIG, 10**7, "Kw")
+    return table
+
+
+_WORDS = _word_tokens()
+_CHARS: dict[str, Token] = {}
+for _c, _v in _DIGITS.items():
+    _CHARS[_c] = (DIG, _v, _c)
+for _c, _v in _SMALLS.items():
+    _CHARS[_c] = (SMALL, _v, _c)
+for _c, _v in _BIGS.items():
+    _CHARS[_c] = (BIG, _v, _c)
+for _c, _v in _LATIN.items():
+    _CHARS.setdefault(_c, (BIG, _v, _c))
+for _c in "点點":
+    _CHARS[_c] = (POINT, None, _c)
+_CHARS["."] = (POINT, None, ".")
+_CHARS["-"] = (DASH, None, "-")
+for _c in "负負":
+    _CHARS[_c] = (NEG, None, _c)
+_CHARS["又"] = (AND, None, "又")
+_CHARS["几"] = (JI, None, "几")
+_CHARS["幾"] = (JI, None, "幾")
+_CHARS["多"] = (APPROX, "多", "多")
+_CHARS["余"] = (APPROX, "余", "余")
+_CHARS["餘"] = (APPROX, "余", "餘")
+_CHARS["半"] = (HALF, None, "半")
+# 廿/卅/卌 are two tokens each: a digit and 十.
+_COMPOSITE = {"廿": 2, "卅": 3, "卌": 4}
+
+_ARABIC = r"[0-9]+(?:[,，][0-9]{3}(?![0-9]))*(?:\.[0-9]+)?|\.[0-9]+"
+_WORD_ALT = "|".join(re.escape(w) for w in sorted(_WORDS, key=lambda w: (-len(w), w)) if len(w) > 1)
+_TOKEN_RE = re.compile(
+    rf"(?P<num>{_ARABIC})"
+    r"|(?P<pct>百分)(?=[负負\-0-9.零〇一二三四五六七八九十百两點点壹贰貳叁參肆伍陆陸柒捌玖拾佰])"
+    rf"|(?P<word>{_WORD_ALT})"
+    r"|(?P<ch>.)",
+    re.S,
+)
+_SPACE_RE = re.compile(r"\s+")
+
+
+def _tokenize(s: str) -> list[Token]:
+    toks: list[Token] = []
+    append = toks.append
+    for m in _TOKEN_RE.finditer(s):
+        kind = m.lastgroup
+        txt = m.group()
+        if kind == "num":
+            append((NUM, Decimal(txt.replace(",", "").replace("，", "")), txt))
+        elif kind == "pct":
+            append((SMALL, 100, "百"))
+            append((FRAC, None, "分"))
+        elif kind == "word":
+            append(_WORDS[txt])
+        else:
+            tok = _CHARS.get(txt) or _WORDS.get(txt)
+            if tok is not None:
+                append(tok)
+            elif txt in _COMPOSITE:
+                append((DIG, _COMPOSITE[txt], txt))
+                append((SMALL, 10, txt))
+            else:
+                raise ValueError(f"unexpected character {txt!r} in number expression")
+    return toks
+
+
+# ----------------------------------------------------------------------------- core grammar
+def _single_arabic_digit(tok: Token) -> bool:
+    return tok[0] == NUM and len(tok[2]) == 1
+
+
+def _int_part(toks: list[Token]) -> tuple[Decimal | int, bool]:
+    """Integer grammar over digit / multiplier tokens; return (value, saw_any_numeral)."""
+    result: Decimal | int = 0
+    section: Decimal | int = 0
+    pending: Decimal | int | None = None
+    single = False          # pending is one digit (candidate for a colloquial elision)
+    zero = False            # 零 seen since the last multiplier
+    last_small = 0          # last 十/百/千 in the current section
+    last_unit = 0           # last multiplier of any kind
+    max_big = 0
+    prev = -1
+    seen = False
+    for kind, val, _txt in toks:
+        if kind == DIG:
+            seen = True
+            if prev == DIG and pending is not None:
+                pending = pending * 10 + val  # type: ignore[operator]
+                single = False
+            elif val == 0 and prev != DIG:
+                if pending is not None:
+                    raise ValueError("零 after a bare digit")
+                zero = True
+            else:
+                if pending is not None:
+                    raise ValueError("two numbers without a multiplier between them")
+                pending = val  # type: ignore[assignment]
+                single = True
+        elif kind == NUM:
+            seen = True
+            if pending is not None:
+                raise ValueError("two numbers without a multiplier between them")
+            pending = val  # type: ignore[assignment]
+            single = len(_txt) == 1
+        elif kind == SMALL:
+            seen = True
+            if last_small and val >= last_small:  # type: ignore[operator]
+                raise ValueError("multipliers out of order")
+            p = 1 if pending is None else pending
+            section = section + p * val  # type: ignore[operator]
+            last_small = last_unit = val  # type: ignore[assignment]
+            pending = None
+            zero = False
+        elif kind == BIG:
+            seen = True
+            tail: Decimal | int = 0
+            if pending is not None:
+                tail = pending * (last_small // 10) if (single and not zero and last_small >= 100) else pending
+            cur = section + tail
+            if pending is None and not section:
+                if not result and not max_big:
+                    cur = 1
+                elif val < max_big:  # type: ignore[operator]
+                    raise ValueError("multipliers out of order")
+            if val >= max_big:  # type: ignore[operator]
+                result = (result + cur) * val  # type: ignore[operator]
+                max_big = val  # type: ignore[assignment]
+            else:
+                result = result + cur * val  # type: ignore[operator]
+            section = 0
+            last_small = 0
+            last_unit = val  # type: ignore[assignment]
+            pending = None
+            zero = False
+        else:
+            raise ValueError("unexpected token in a number")
+        prev = kind
+    if pending is not None:
+        if single and not zero and last_unit >= 100:
+            pending = pending * (last_unit // 10)
+        section = section + pending
+    return result + section, seen
+
+
+def _number(toks: list[Token]) -> Decimal:
+    """One unsigned number: integer grammar, optional 点 fraction and trailing multipliers."""
+    if not toks:
+        raise ValueError("no number")
+    if toks[-1][0] == HALF:
+        if len(toks) == 2 and toks[0][0] == DIG and toks[0][1] == 1:
+            return Decimal("0.5")  # 一半
+        raise ValueError("misplaced 半")
+    if toks[0][0] == HALF:  # 半百, 半万
+        if len(toks) >= 2 and toks[1][0] in (SMALL, BIG):
+            return Decimal("0.5") * _number([(DIG, 1, "一")] + toks[1:])
+        raise ValueError("misplaced 半")
+    point = -1
+    for idx, t in enumerate(toks):
+        if t[0] == POINT:
+            if point >= 0:
+                raise ValueError("two decimal points")
+            point = idx
+    if point < 0:
+        value, seen = _int_part(toks)
+        if not seen:
+            raise ValueError("no digits")
+        return Decimal(value) if isinstance(value, int) else value
+    ipart, seen = _int_part(toks[:point]) if point else (0, False)
+    digits: list[str] = []
+    mult = 1
+    for kind, val, txt in toks[point + 1:]:
+        if kind == DIG and mult == 1:
+            digits.append(str(val))
+        elif kind == NUM and mult == 1 and "." not in txt and "," not in txt and "，" not in txt:
+            digits.append(txt)
+        elif kind == BIG and digits:
+            mult *= val  # type: ignore[operator]
+        else:
+            raise ValueError("bad fractional part")
+    if not digits:
+        raise ValueError("no digits after the decimal point")
+    frac = "".join(digits)
+    if not seen and not point and not frac.strip("0"):
+        raise ValueError("bare 点 with no significant digit")
+    value = _CTX.add(Decimal(ipart), Decimal("0." + frac))
+    return _CTX.multiply(value, Decimal(mult)) if mult != 1 else value
+
+
+_PCT_DENOMS = {("百", 100): "%", ("佰", 100): "%", ("千", 1000): "‰", ("仟", 1000): "‰",
+               ("万", 10**4): "‱", ("萬", 10**4): "‱"}
+
+
+def _signed(toks: list[Token]) -> tuple[Decimal, bool]:
+    if toks and toks[0][0] in (NEG, DASH):
+        return _number(toks[1:]), True
+    return _number(toks), False
+
+
+def _fraction(toks: list[Token], f: int) -> tuple[Decimal, str | None]:
+    """``den 分之 num`` (optionally ``whole 又 den 分之 num``); bare 百/千/万 give percent forms."""
+    den_toks, num_toks = toks[:f], toks[f + 1:]
+    num, neg = _signed(num_toks)
+    if neg:
+        num = -num
+    if len(den_toks) == 1 and den_toks[0][0] in (SMALL, BIG):
+        kind = _PCT_DENOMS.get((den_toks[0][2], den_toks[0][1]))  # type: ignore[arg-type]
+        if kind is not None:
+            return num, kind
+    whole = Decimal(0)
+    for idx, t in enumerate(den_toks):
+        if t[0] == AND:
+            whole = _number(den_toks[:idx])
+            den_toks = den_toks[idx + 1:]
+            break
+    den = _number(den_toks)
+    if not den:
+        raise ValueError("zero denominator")
+    return _CTX.add(whole, _CTX.divide(num, den)), None
+
+
+def _pair_range(toks: list[Token]) -> tuple[list[Token], list[Token]] | None:
+    """三五百 / 十七八万 / 八九亿: two ascending Chinese digits before a multiplier."""
+    n = len(toks)
+    for i in range(n - 2):
+        a, b, c = toks[i], toks[i + 1], toks[i + 2]
+        if (a[0] == DIG and b[0] == DIG and c[0] in (SMALL, BIG)
+                and 0 < a[1] < b[1]  # type: ignore[operator]
+                and (i == 0 or toks[i - 1][0] != DIG)):
+            return toks[:i] + [a] + toks[i + 2:], toks[:i] + [b] + toks[i + 2:]
+    return None
+
+
+@dataclass(slots=True)
+class _Core:
+    lo: Decimal
+    hi: Decimal | None = None
+    qualifier: str | None = None
+    pct: str | None = None
+
+
+def _single(toks: list[Token]) -> _Core:
+    """A signed number, fraction, pair range or 几 range (no range connector inside)."""
+    qualifier = None
+    neg = False
+    if toks and toks[0][0] in (NEG, DASH):
+        neg = True
+        toks = toks[1:]
+    clean: list[Token] = []
+    lead_ji = False
+    for idx, t in enumerate(toks):
+        if t[0] == APPROX:
+            qualifier = qualifier or t[1]  # type: ignore[assignment]
+        elif t[0] == JI:
+            if idx == 0 and len(toks) > 1 and toks[1][0] in (SMALL, BIG):
+                lead_ji = True
+                clean.append((DIG, 1, "一"))
+            else:
+                qualifier = qualifier or "几"
+        else:
+            clean.append(t)
+    toks = clean
+    if not toks:
+        raise ValueError("no number")
+    core: _Core
+    f = next((i for i, t in enumerate(toks) if t[0] == FRAC), -1)
+    if f >= 0:
+        value, pct = _fraction(toks, f)
+        core = _Core(value, None, qualifier, pct)
+    elif lead_ji:
+        lo = _number(toks)
+        core = _Core(lo, lo * 10, qualifier)
+    else:
+        pair = _pair_range(toks)
+        if pair is not None:
+            core = _Core(_number(pair[0]), _number(pair[1]), qualifier)
+        else:
+            core = _Core(_number(toks), None, qualifier)
+    if neg:
+        core.lo = -core.lo
+        if core.hi is not None:
+            core.hi = -core.hi
+    return core
+
+
+def _trailing_mult(toks: list[Token]) -> int:
+    mult = 1
+    for t in reversed(toks):
+        if t[0] != BIG:
+            break
+        mult *= t[1]  # type: ignore[operator]
+    return mult
+
+
+def _core(toks: list[Token]) -> _Core:
+    """Core tokens, possibly ``low RANGE high`` (3—5亿, 两到三万, 1万-5万)."""
+    split = -1
+    for idx, t in enumerate(toks):
+        if t[0] == RANGE or (t[0] == DASH and idx > 0 and toks[idx - 1][0] not in (RANGE, DASH, NEG)):
+            if split >= 0:
+                raise ValueError("several range connectors")
+            split = idx
+    if split < 0:
+        return _single(toks)
+    left, right = toks[:split], toks[split + 1:]
+    lo, hi = _single(left), _single(right)
+    if lo.hi is not None or hi.hi is not None:
+        raise ValueError("nested range")
+    if not any(t[0] == BIG for t in left):
+        mult = _trailing_mult(right)
+        if mult != 1:
+            lo.lo = lo.lo * mult
+    pct = lo.pct or hi.pct
+    if lo.pct and hi.pct and lo.pct != hi.pct:
+        raise ValueError("range with different units")
+    return _Core(lo.lo, hi.lo, lo.qualifier or hi.qualifier, pct)
+
+
+# ----------------------------------------------------------------------------- amount
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A parsed expression: ``value`` (low end of a range) and ``high`` in canonical ``unit``."""
+
+    value: Decimal
+    high: Decimal | None = None
+    unit: str | None = None
+    qualifier: str | None = None
+
+
+def canonical_qualifier(word: str) -> str | None:
+    """Canonical form of a qualifier word (超 -> 超过, 大约 -> 约), or None if not one."""
+    return QUALIFIERS.get(word)
+
+
+def _read_core(toks: list[Token], i: int) -> int:
+    """Index just past the core tokens starting at ``i``."""
+    n = len(toks)
+    j = i
+    while j < n:
+        kind = toks[j][0]
+        if kind not in _CORE_KINDS:
+            break
+        if kind == HALF and j > i:
+            # 一半 at the very end, 半 before a multiplier; otherwise 半 belongs to a unit.
+            if not (j + 1 == n and j - i == 1) and not (j + 1 < n and toks[j + 1][0] in (SMALL, BIG)):
+                break
+        if kind == AND and not any(t[0] == FRAC for t in toks[j + 1:]):
+            break
+        if kind in (RANGE, DASH) and j > i and (j + 1 >= n or toks[j + 1][0] not in _NUMBER_START):
+            break
+        j += 1
+    return j
+
+
+def _canon_unit(word: str) -> str:
+    unit = lookup_unit(word)
+    if unit is None:
+        raise ValueError(f"unknown unit {word!r}")
+    return unit.name
+
+
+def _amount(s: str) -> Amount:
+    toks = _tokenize(s)
+    n = len(toks)
+    i = 0
+    qualifier: str | None = None
+    unit: str | None = None
+    prefix_unit = False
+    while i < n:
+        kind, val, txt = toks[i]
+        if kind == QPRE:
+            qualifier = qualifier or val  # type: ignore[assignment]
+        elif kind == UNIT and txt in _CURRENCY_PREFIXES and unit is None:
+            unit = _canon_unit(txt)
+            prefix_unit = True
+        else:
+            break
+        i += 1
+    j = _read_core(toks, i)
+    if j == i:
+        raise ValueError("no number")
+    core = _core(toks[i:j])
+    value, high = core.lo, core.hi
+    qualifier = qualifier or core.qualifier
+    if core.pct:
+        unit = core.pct
+    scale_word: str | None = None
+    i = j
+    money_main = False
+    while i < n:
+        kind, val, txt = toks[i]
+        if kind == UNIT:
+            canon = _canon_unit(txt)
+            if unit is None:
+                unit = canon
+                scale_word = txt
+            elif canon == unit:
+                pass
+            elif unit == _GENERIC_YUAN and canon in CURRENCY_NAMES and not prefix_unit:
+                unit = canon  # 三万元欧元, 9000元日币
+            elif prefix_unit and canon == _GENERIC_YUAN:
+                pass  # 新台币177.1亿元
+            else:
+                raise ValueError("two units")
+            money_main = canon in CURRENCY_NAMES
+            i += 1
+            if i < n and toks[i][0] == HALF:
+                value = value + Decimal("0.5")
+                i += 1
+            elif i < n and txt in ("块", "成") and toks[i][0] == DIG and (i + 1 == n or toks[i + 1][0] != SUB):
+                step = Decimal("0.1") if txt == "块" else Decimal(1)
+                value = value + step * toks[i][1]  # type: ignore[operator]
+                i += 1
+            continue
+        if kind == SUB:
+            raise ValueError("misplaced sub-unit")
+        if kind in (QPOST,):
+            qualifier = qualifier or val  # type: ignore[assignment]
+            i += 1
+            continue
+        if kind == APPROX:
+            qualifier = qualifier or val  # type: ignore[assignment]
+            i += 1
+            continue
+        if kind == SKIP:
+            i += 1
+            continue
+        if kind in (RANGE, DASH) and high is None and i + 1 < n:
+            k = _read_core(toks, i + 1)
+            if k == i + 1:
+                raise ValueError("range without a high end")
+            hi_core = _core(toks[i + 1:k])
+            if hi_core.hi is not None:
+                raise ValueError("nested range")
+            high = hi_core.lo
+            i = k
+            continue
+        if kind == AND and money_main:
+            i += 1
+            continue
+        if kind in _NUMBER_START:
+            # money sub-units: 十块三毛, 123元1角1分, 壹万元零壹分; or 伍角 with no 元
+            k = _read_core(toks, i)
+            if k < n and toks[k][0] == SUB:
+                sub = _core(toks[i:k])
+                if sub.hi is not None:
+                    raise ValueError("range in a sub-unit")
+                add = sub.lo * toks[k][1]  # type: ignore[operator]
+                if not money_main:
+                    raise ValueError("sub-unit after a non-money unit")
+                value = value + add if value >= 0 else value - add
+                i = k + 1
+                continue
+        raise ValueError(f"unexpected {txt!r} after the number")
+    if unit == "%" and scale_word == "成":
+        value = value * 10
+        high = high * 10 if high is not None else None
+    return Amount(value, high, unit, qualifier)
+
+
+def _tidy(d: Decimal) -> Decimal:
+    """Drop exponent and trailing zeros without scientific notation (2000.0 -> 2000)."""
+    if d == d.to_integral_value():
+        return Decimal(int(d))
+    text = format(d, "f")
+    if "." in text:
+        text = text.rstrip("0")
+    return Decimal(text)
+
+
+def _prepare(text: str) -> str:
+    if not isinstance(text, str):
+        raise ValueError("expected a string")
+    s = _SPACE_RE.sub("", fold_width(text))
+    if not s:
+        raise ValueError("empty expression")
+    if len(s) > 200:
+        raise ValueError("expression too long")
+    return s
+
+
+def parse_amount(text: str) -> Amount:
+    """Parse one expression into an :class:`Amount`; raise ValueError if it is not one.
+
+    >>> parse_amount("约909.4亿元")
+    Amount(value=Decimal('90940000000'), high=None, unit='元', qualifier='约')
+    >>> parse_amount("3—5亿元").high
+    Decimal('500000000')
+    """
+    s = _prepare(text)
+    try:
+        with localcontext(_CTX):
+            try:
+                amount = _amount(s)
+            except ValueError:
+                amount = _sub_only(s)
+                if amount is None:
+                    raise
+            high = _tidy(amount.high) if amount.high is not None else None
+            return Amount(_tidy(amount.value), high, amount.unit, amount.qualifier)
+    except (DecimalException, ArithmeticError, OverflowError) as exc:
+        raise ValueError(f"number out of range: {exc}") from None
+
+
+def _sub_only(s: str) -> Amount | None:
+    """伍角, 负壹分, 伍角贰分: money written in 角/分 only."""
+    if not s.endswith(("角", "毛", "分")) or "分之" in s:
+        return None
+    neg = s[0] in "负負-"
+    body = s[1:] if neg else s
+    total = Decimal(0)
+    for part in re.findall(r"[^角毛分]+[角毛分]", body):
+        toks = _tokenize(part[:-1])
+        core = _core(toks)
+        if core.hi is not None:
+            return None
+        total += core.lo * _SUBS[part[-1]]
+    if "".join(re.findall(r"[^角毛分]+[角毛分]", body)) != body:
+        return None
+    return Amount(-total if neg else total, None, "元", None)
+
+
+def parse_number(text: str) -> Decimal | tuple[Decimal, Decimal] | None:
+    """Value of one expression in its stated unit, ``(low, high)`` for a range.
+
+    Percent and 个百分点 stay in points (``48.3%`` -> 48.3); per-mille forms give the
+    fraction (``千分之五`` -> 0.005); 成 gives percent (``三成`` -> 30).  Raises ValueError.
+
+    >>> parse_number("两千万元")
+    Decimal('20000000')
+    >>> parse_number("十七八万")
+    (Decimal('170000'), Decimal('180000'))
+    """
+    amount = parse_amount(text)
+    value, high = amount.value, amount.high
+    if amount.unit in ("‰", "‱"):
+        div = Decimal(1000 if amount.unit == "‰" else 10000)
+        value = _tidy(_CTX.divide(value, div))
+        high = _tidy(_CTX.divide(high, div)) if high is not None else None
+    if high is not None:
+        return value, high
+    return value
