@@ -134,16 +134,23 @@ def read_adcodes() -> list[tuple[str, str]]:
 def build_admin_rows() -> list[dict[str, str]]:
     version = metadata.version(PACKAGE)
     if version != PACKAGE_VERSION:
-        print(f"warning: {PACKAGE} {version} installed, script written for {PACKAGE_VERSION}",
-              file=sys.stderr)
+        print(
+            f"warning: {PACKAGE} {version} installed, script written for {PACKAGE_VERSION}",
+            file=sys.stderr,
+        )
     source = f"GB/T 2260 行政区划 via {PACKAGE} {version} (data as of {DATA_DATE})"
     nations = _nations()
     codes = {c: n for c, n in read_adcodes() if c not in EXCLUDED_CODES}
 
     def row(name, kind, level, parent, aliases=()):
-        return {"name": name, "kind": kind, "level": level, "parent": parent,
-                "aliases": "|".join(dict.fromkeys(a for a in aliases if a and a != name)),
-                "source": source}
+        return {
+            "name": name,
+            "kind": kind,
+            "level": level,
+            "parent": parent,
+            "aliases": "|".join(dict.fromkeys(a for a in aliases if a and a != name)),
+            "source": source,
+        }
 
     rows = [row(COUNTRY, "country", "national", "", COUNTRY_ALIASES)]
     provinces = {c[:2]: n for c, n in codes.items() if c[2:] == "0000"}
@@ -158,8 +165,15 @@ def build_admin_rows() -> list[dict[str, str]]:
             continue
         if c[4:] == "00" and mid != "90":
             cities[c[:4]] = name
-            rows.append(row(name, "city", "municipal", provinces[p],
-                            _autonomous_aliases(name, nations) + _short_aliases(name)))
+            rows.append(
+                row(
+                    name,
+                    "city",
+                    "municipal",
+                    provinces[p],
+                    _autonomous_aliases(name, nations) + _short_aliases(name),
+                )
+            )
     for c, name in sorted(codes.items()):
         p = c[:2]
         if c[2:] == "0000" or p in PROVINCE_ONLY or (c[4:] == "00" and c[2:4] != "90"):
@@ -170,8 +184,15 @@ def build_admin_rows() -> list[dict[str, str]]:
             parent = cities.get(c[:4])
             if parent is None:
                 raise ValueError(f"county {c} {name} has no prefecture row")
-        rows.append(row(name, "county", "county", parent,
-                        _autonomous_aliases(name, nations) + _short_aliases(name)))
+        rows.append(
+            row(
+                name,
+                "county",
+                "county",
+                parent,
+                _autonomous_aliases(name, nations) + _short_aliases(name),
+            )
+        )
     return rows
 
 

@@ -11,12 +11,26 @@ import pytest
 ZONES_CSV = Path(__file__).resolve().parent.parent / "zonedb" / "data" / "zones.csv"
 HEADER = ["name", "kind", "level", "parent", "aliases", "source"]
 KINDS = {
-    "country", "province", "city", "county", "etdz", "hitech", "new_area", "ftz",
-    "ftz_area", "bonded", "reform_zone", "development_zone",
+    "country",
+    "province",
+    "city",
+    "county",
+    "etdz",
+    "hitech",
+    "new_area",
+    "ftz",
+    "ftz_area",
+    "bonded",
+    "reform_zone",
+    "development_zone",
 }
 LEVELS = {"national", "provincial", "municipal", "county"}
-ADMIN_LEVEL = {"country": "national", "province": "provincial", "city": "municipal",
-               "county": "county"}
+ADMIN_LEVEL = {
+    "country": "national",
+    "province": "provincial",
+    "city": "municipal",
+    "county": "county",
+}
 
 
 @pytest.fixture(scope="module")
@@ -116,8 +130,13 @@ def test_counts(rows):
     assert kinds["ftz"] >= 20
     assert kinds["ftz_area"] >= 50
     assert kinds["bonded"] >= 30
-    shanxi_dz = [r for r in rows if r["kind"] == "development_zone" and r["level"] == "provincial"
-                 and "山西省" in r["source"]]
+    shanxi_dz = [
+        r
+        for r in rows
+        if r["kind"] == "development_zone"
+        and r["level"] == "provincial"
+        and "山西省" in r["source"]
+    ]
     assert len(shanxi_dz) >= 15
 
 
