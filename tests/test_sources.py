@@ -97,6 +97,12 @@ def test_control_characters_refused() -> None:
         read_document(raw, "ctl.txt")
 
 
+def test_binary_without_nuls_refused() -> None:
+    raw = bytes(b for b in range(1, 256) if b not in b"\t\n\r\x0b\x0c") * 3
+    with pytest.raises(InputError, match=r"^blob\.txt: binary file, not text$"):
+        read_document(raw, "blob.txt")
+
+
 def test_truncated_utf8(tmp_path: Path) -> None:
     full = SIMPLIFIED.encode("utf-8") + "园区".encode()
     raw = _write(tmp_path, "cut.txt", full[:-1])

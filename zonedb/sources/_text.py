@@ -29,6 +29,10 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
 _MAX_CONTROL_SHARE = 0.02
+# Least share of frequent characters a legacy decoding needs to count as Chinese text;
+# BOM-less UTF-16 must show more, since it turns any even-length byte string into characters.
+_MIN_SCORE = 0.05
+_MIN_SCORE_UTF16 = 0.3
 BINARY = "binary file, not text"
 TRUNCATED_UTF8 = "truncated UTF-8: the file ends in the middle of a character"
 UNDECODABLE = "cannot decode as UTF-8, UTF-16, GB18030 or Big5"
@@ -82,6 +86,12 @@ def chinese_score(text: str, frequent: frozenset[str]) -> float:
     if non_ascii == 0:
         return 0.0
     return (hits - 2 * penalty) / non_ascii
+
+
+def _control_bytes(data: bytes) -> bool:
+    """True when raw control bytes are too many for any single-byte-compatible encoding."""
+    bad = sum(1 for b in data if (b < 0x20 and b not in b"\t\n\r\x0b\x0c") or b == 0x7F)
+    return bad > _MAX_CONTROL_SHARE * len(data)
 
 
 def _utf16_by_nuls(data: bytes) -> str | None:
@@ -155,6 +165,7 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
             raise InputError(name, TRUNCATED_UTF8) from None
 
     candidates: list[tuple[float, int, str, str]] = []
+    saw_binary = False
     for rank, (codec, frequent) in enumerate(
         (
             ("gb18030", SIMPLIFIED),
@@ -166,10 +177,16 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         if codec.startswith("utf-16") and len(data) % 2:
             continue
         text = _strict(data, codec)
-        if text is None or looks_binary(text):
+        if text is None:
             continue
-        candidates.append((chinese_score(text, frequent), -rank, codec, text))
+        if looks_binary(text):
+            saw_binary = True
+            continue
+        score = chinese_score(text, frequent)
+        if score < (_MIN_SCORE_UTF16 if codec.startswith("utf-16") else _MIN_SCORE):
+            continue
+        candidates.append((score, -rank, codec, text))
     if not candidates:
-        raise InputError(name, UNDECODABLE)
+        raise InputError(name, BINARY if saw_binary or _control_bytes(data) else UNDECODABLE)
     _score, _rank, codec, text = max(candidates)
     return text, codec
