@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import given, settings
@@ -76,6 +77,9 @@ CASES: list[tuple[str, date | None, date | None, str, str]] = [
     ("2024年度1-2季度", D(2024, 1, 1), D(2024, 6, 30), "half", "2024-H1"),
     ("2024年1—3季度", D(2024, 1, 1), D(2024, 9, 30), "ytd", "2024-01..2024-09"),
     ("2024年二至三季度", D(2024, 4, 1), D(2024, 9, 30), "range", "2024-04..2024-09"),
+    ("第三、四季度", D(2023, 7, 1), D(2023, 12, 31), "half", "2023-H2"),
+    ("今年一、二季度", D(2024, 1, 1), D(2024, 6, 30), "half", "2024-H1"),
+    ("1、2月份", D(2024, 1, 1), D(2024, 2, 29), "ytd", "2024-01..2024-02"),
     # month ranges and ytd, every dash form
     ("1—7月份", D(2024, 1, 1), D(2024, 7, 31), "ytd", "2024-01..2024-07"),
     ("1-7月", D(2024, 1, 1), D(2024, 7, 31), "ytd", "2024-01..2024-07"),
@@ -355,7 +359,10 @@ def test_parse_period_whole_expression_only() -> None:
 # ---------------------------------------------------------------------------------------------
 # Properties
 
-_ALPHABET = "0123456789年月日季度上下半前今去本当全近来以截至到底末—-~第个份一二三四五六七八九十两〇“”\"期间 增长亿元，。%"
+_ALPHABET = (
+    "0123456789年月日号季度上下半前今去本当全近来以截至到底末—-~、第个份"
+    "一二三四五六七八九十两〇“”\"期间为止规划 增长亿元，。%."
+)
 _pub = st.dates(min_value=D(1990, 1, 1), max_value=D(2090, 12, 31))
 
 
@@ -377,7 +384,7 @@ def test_random_text_never_raises_or_overlaps(text: str, published: date) -> Non
 @given(st.text(max_size=30), _pub, st.one_of(st.none(), st.integers(1950, 2090)))
 def test_any_unicode_never_raises(text: str, published: date, year: int | None) -> None:
     ms = find_periods(text, published, year=year)
-    assert all(a.end <= b.start for a, b in zip(ms, ms[1:]))
+    assert all(a.end <= b.start for a, b in pairwise(ms))
 
 
 _standard = st.one_of(

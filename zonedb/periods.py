@@ -208,11 +208,19 @@ _Y = (
 )
 _YEAR = _Y + _SP + r"年(?!代)(?:度)?"
 _YOPT = rf"(?:{_YEAR}{_SP})?"
-_MON = r"(?:(?<![\d.])(?:1[0-2]|0?[1-9])(?!\d)|(?<![" + _CN_NUM + r"])(?:十[一二]?|[一二三四五六七八九]))"
-_DAY = r"(?:(?<!\d)(?:3[01]|[12]\d|0?[1-9])(?!\d)|(?:[一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九]))"
+_MON = (
+    r"(?:(?<![\d.])(?:1[0-2]|0?[1-9])(?!\d)"
+    r"|(?<![" + _CN_NUM + r"])(?:十[一二]?|[一二三四五六七八九]))"
+)
+_DAY = (
+    r"(?:(?<!\d)(?:3[01]|[12]\d|0?[1-9])(?!\d)"
+    r"|(?:[一二]?十[一二三四五六七八九]?|三十一?|[一二三四五六七八九]))"
+)
 _N12 = r"(?:(?<!\d)(?:1[0-2]|[1-9])(?!\d)|十[一二]?|[一二三四五六七八九两])"
 _Q = r"[一二三四1-4]"
-_N99 = r"(?:(?<!\d)[1-9]\d?(?!\d)|[二三四五六七八九]?十[一二三四五六七八九]?|[一二两三四五六七八九])"
+_N99 = (
+    r"(?:(?<!\d)[1-9]\d?(?!\d)|[二三四五六七八九]?十[一二三四五六七八九]?|[一二两三四五六七八九])"
+)
 _OPEN_Q = r"[“\"「『'‘]"
 _CLOSE_Q = r"[”\"」』'’]"
 
@@ -220,9 +228,11 @@ _CLOSE_Q = r"[”\"」』'’]"
 class _Base:
     """A matched period before year resolution: an explicit year (or None) and a builder."""
 
-    __slots__ = ("year", "build", "as_of")
+    __slots__ = ("as_of", "build", "year")
 
-    def __init__(self, year: int | None, build: Callable[[int], Period | None], as_of: bool) -> None:
+    def __init__(
+        self, year: int | None, build: Callable[[int], Period | None], as_of: bool
+    ) -> None:
         self.year, self.build, self.as_of = year, build, as_of
 
 
@@ -295,7 +305,7 @@ def _h_quarter_ytd(m: re.Match[str], pub: date, year: int | None) -> _Base | Non
 
 def _h_quarter_range(m: re.Match[str], pub: date, year: int | None) -> _Base | None:
     q0, q1 = _num(m["q0"]), _num(m["q1"])
-    if q0 >= q1:
+    if q0 >= q1 or (m["sep"] == "、" and q1 != q0 + 1):
         return None
     return _base(m, pub, year, lambda y: _months(y, 3 * q0 - 2, 3 * q1))
 
@@ -307,7 +317,7 @@ def _h_month_ytd(m: re.Match[str], pub: date, year: int | None) -> _Base | None:
 
 def _h_month_range(m: re.Match[str], pub: date, year: int | None) -> _Base | None:
     m0, m1 = _num(m["m0"]), _num(m["m1"])
-    if m0 >= m1:
+    if m0 >= m1 or (m["sep"] == "、" and m1 != m0 + 1):
         return None
     return _base(m, pub, year, lambda y: _months(y, m0, m1))
 
@@ -366,6 +376,12 @@ def _h_now(m: re.Match[str], pub: date, year: int | None) -> Period:
 
 
 _END = rf"(?P<end>{_SP}[底末])?"
+_SEP = rf"{_SP}(?P<sep>{_DASH}|、){_SP}"  # 、 only joins neighbours: 三、四季度, 1、2月
+# Five-year plans, optionally quoted: “十四五”, 「十三五」期间.
+_PLAN = (
+    rf"{_OPEN_Q}?(?<![一二三四五六七八九十百]{_OPEN_Q})(?<![一二三四五六七八九十百])"
+    rf"十(?P<n>[一二三四五六七八九])五(?!年){_CLOSE_Q}?(?:{_SP}(?:规划)?(?:期间|时期))?"
+)
 _NO_DAY_AFTER = rf"(?!{_SP}(?:\d|[〇一二三四五六七八九十]+[日号]))"
 
 # Each entry: compiled pattern and handler.  Patterns returning _Base are resolved by the
@@ -379,16 +395,14 @@ _BASES: tuple[tuple[re.Pattern[str], _Handler], ...] = tuple(
         (rf"{_YOPT}(?P<half>[上下])半年度?{_END}", _h_half),
         (rf"{_YOPT}(?<!连续)第?{_SP}(?P<q>{_Q}){_SP}季度{_END}", _h_quarter),
         (rf"{_YOPT}前(?P<nq>[一二三四两1-4])个?季度", _h_quarter_ytd),
-        (rf"{_YOPT}第?(?<!\d)(?P<q0>{_Q})(?:季度)?{_SP}{_DASH}{_SP}第?(?P<q1>{_Q}){_SP}季度",
+        (rf"{_YOPT}第?(?<!\d)(?P<q0>{_Q})(?:季度)?{_SEP}第?(?P<q1>{_Q}){_SP}季度",
          _h_quarter_range),
         (rf"{_YOPT}前{_SP}(?P<nm>{_N12}){_SP}个?月份?", _h_month_ytd),
-        (rf"{_YOPT}(?P<m0>{_MON})(?:{_SP}月份?)?{_SP}{_DASH}{_SP}(?P<m1>{_MON}){_SP}月份?",
+        (rf"{_YOPT}(?P<m0>{_MON})(?:{_SP}月份?)?{_SEP}(?P<m1>{_MON}){_SP}月份?",
          _h_month_range),
         (rf"{_YOPT}(?P<m>{_MON}){_SP}月{_SP}(?P<d>{_DAY}){_SP}[日号]", _h_day),
         (rf"{_YOPT}(?P<m>{_MON}){_SP}月份?(?:(?P<end>{_SP}[底末])|{_NO_DAY_AFTER})", _h_month),
-        (rf"{_OPEN_Q}?(?<![一二三四五六七八九十百]{_OPEN_Q})(?<![一二三四五六七八九十百])"
-         rf"十(?P<n>[一二三四五六七八九])五(?!年){_CLOSE_Q}?(?:{_SP}(?:规划)?(?:期间|时期))?",
-         _h_plan),
+        (_PLAN, _h_plan),
     )
 )
 _FINALS: tuple[tuple[re.Pattern[str], _Handler], ...] = tuple(
@@ -434,7 +448,9 @@ def _resolve(b: _Base, published: date, year: int | None, by_start: bool) -> Per
     return None
 
 
-def _bases_at(text: str, i: int, published: date, year: int | None) -> list[tuple[re.Match[str], _Base]]:
+def _bases_at(
+    text: str, i: int, published: date, year: int | None
+) -> list[tuple[re.Match[str], _Base]]:
     out: list[tuple[re.Match[str], _Base]] = []
     for pat, handler in _BASES:
         m = pat.match(text, i)
