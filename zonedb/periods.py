@@ -9,7 +9,8 @@ Year-less expressions (``上半年``, ``7月``, ``截至6月底`` …) take the 
 established from context; without one they take the latest year in which the period has
 *ended* on or before the publication date (for ``…以来`` forms: has *started*).  ``今年``,
 ``本年``, ``本年度`` and ``当年`` always mean the publication year (or ``year`` when given);
-``去年``/``上年``, ``前年`` and ``明年`` are counted from the publication year.
+``去年``/``上年``, ``前年`` and ``明年`` are counted from the publication year.  ``全年`` is
+year-less: a January issue's 全年 is last year.
 
 Relative spans such as ``近三年`` or ``两年来`` become a ``since`` period that starts on the
 same month and day N years before publication (29 February clamps to the 28th) and ends on
