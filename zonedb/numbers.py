@@ -48,11 +48,11 @@ _LATIN = {"k": 10**3, "K": 10**3, "w": 10**4, "W": 10**4, "M": 10**6, "kw": 10**
 
 #: Qualifier words and their canonical form.
 QUALIFIERS_PRE: dict[str, str] = {
-    "约": "约", "大约": "约", "约为": "约", "大概": "约", "近": "近", "将近": "近", "接近": "近",
+    "约": "约", "大约": "约", "大概": "约", "近": "近", "将近": "近", "接近": "近",
     "超": "超过", "超过": "超过", "超过了": "超过", "逾": "逾", "至少": "至少", "最少": "至少",
     "不少于": "至少", "不低于": "至少", "小于": "小于", "低于": "小于", "少于": "小于",
     "大于": "大于", "高于": "大于", "多于": "大于", "不到": "不到", "不足": "不足",
-    "不超过": "不超过", "最多": "最多", "达": "达", "达到": "达", "高达": "达", "仅": "仅",
+    "不超过": "不超过", "最多": "最多",
 }
 QUALIFIERS_POST: dict[str, str] = {
     "以上": "以上", "以下": "以下", "左右": "左右", "上下": "上下", "以内": "以内", "之多": "多",
@@ -471,7 +471,12 @@ def _amount(s: str) -> Amount:
     j = _read_core(toks, i)
     if j == i:
         raise ValueError("no number")
-    core = _core(toks[i:j])
+    ctoks = toks[i:j]
+    if (j < n and toks[j][0] == UNIT and len(ctoks) == 2 and ctoks[0][0] == DIG == ctoks[1][0]
+            and 0 < ctoks[0][1] < ctoks[1][1]):  # type: ignore[operator]
+        core = _Core(Decimal(ctoks[0][1]), Decimal(ctoks[1][1]))  # 两三个, 三五家
+    else:
+        core = _core(ctoks)
     value, high = core.lo, core.hi
     qualifier = qualifier or core.qualifier
     if core.pct:
@@ -500,8 +505,7 @@ def _amount(s: str) -> Amount:
                 value = value + Decimal("0.5")
                 i += 1
             elif i < n and txt in ("块", "成") and toks[i][0] == DIG and (i + 1 == n or toks[i + 1][0] != SUB):
-                step = Decimal("0.1") if txt == "块" else Decimal(1)
-                value = value + step * toks[i][1]  # type: ignore[operator]
+                value = value + Decimal("0.1") * toks[i][1]  # type: ignore[operator]
                 i += 1
             continue
         if kind == SUB:

@@ -1,0 +1,155 @@
+"""Find every number-with-unit in running (clean) Chinese news text.
+
+A number counts only with a unit or measure word right after it (``909.4亿元``, ``48.3%``,
+``29个``, ``2个百分点``, ``增长2.1倍``, ``三成``), or in a percent form (``百分之四十``,
+``千分之五``).  Dates and times, ordinals (第三次), formulas and codes (7×24, 1+1+4, G236,
+5A级), numbers before 大 (五大产业) and a bare 一 used as an article (一个, 一批) are not
+quantities.  Values are exact Decimals in the canonical unit with multipliers folded in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from zonedb.numbers import QUALIFIERS_POST, QUALIFIERS_PRE, parse_amount
+from zonedb.units import lookup_unit, unit_words
+
+__all__ = ["Quantity", "find_quantities"]
+
+
+@dataclass(frozen=True, slots=True)
+class Quantity:
+    """One quantity found in a text; ``text[start:end] == printed``."""
+
+    start: int
+    end: int
+    number_start: int
+    number_end: int
+    value: Decimal
+    high: Decimal | None
+    unit: str
+    dimension: str
+    qualifier: str | None
+    printed: str
+
+
+_CN = "零〇一二三四五六七八九两俩兩倆壹贰貳叁參肆伍陆陸柒捌玖廿卅卌"
+_MULT = "十百千万亿拾佰仟萬億"
+_ARABIC = r"[0-9]+(?:,[0-9]{3}(?![0-9]))*(?:\.[0-9]+)?"
+_BODY = (
+    rf"(?:{_ARABIC}|[{_CN}{_MULT}])"
+    rf"(?:[0-9]+(?:\.[0-9]+)?|[{_CN}{_MULT}]|[点點](?=[0-9{_CN}])|[余多几](?=[{_MULT}])"
+    r"|[ \t](?=[万亿千百]))*"
+)
+_RANGE = "—–~～〜至到-"
+_NUMBER_RE = re.compile(
+    rf"(?:[负-])?(?:(?P<pct>百分之|千分之|万分之)(?:负)?(?:{_BODY})"
+    rf"|(?:{_BODY})(?:[{_RANGE}](?:{_BODY}))?)"
+)
+_DIGIT_OR_TEN = frozenset("0123456789" + _CN + "十拾")
+_UNIT_WORDS: dict[str, str] = {w: w for w in unit_words()}
+_UNIT_WORDS["成"] = "成"
+_UNIT_LENS = sorted({len(w) for w in _UNIT_WORDS}, reverse=True)
+_APPROX_CHARS = "余多几"
+_POST = dict(QUALIFIERS_POST)
+_POST_LENS = sorted({len(w) for w in _POST}, reverse=True)
+_PRE: dict[str, str] = {w: c for w, c in QUALIFIERS_PRE.items()}
+_PRE_LENS = sorted({len(w) for w in _PRE}, reverse=True)
+_FORMULA = frozenset("×+/*＊=＝xX")
+_BLOCK_BEFORE = frozenset("第")
+_ARTICLE_ONE = frozenset({"一", "壹"})
+_PCT_UNITS = {"百分之": "%", "千分之": "‰", "万分之": "‱"}
+
+
+def _match_word(text: str, pos: int, table: dict[str, str], lens: list[int]) -> str | None:
+    for n in lens:
+        w = text[pos:pos + n]
+        if len(w) == n and w in table:
+            return w
+    return None
+
+
+def _match_pre(text: str, pos: int) -> str | None:
+    for n in _PRE_LENS:
+        if pos - n >= 0 and text[pos - n:pos] in _PRE:
+            return text[pos - n:pos]
+    return None
+
+
+def _is_ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch == ".")
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    """Every quantity in ``text``, left to right, non-overlapping.
+
+    >>> [(q.value, q.unit) for q in find_quantities("完成产值909.4亿元，占48.3%")]
+    [(Decimal('90940000000'), '元'), (Decimal('48.3'), '%')]
+    """
+    out: list[Quantity] = []
+    n = len(text)
+    last_end = 0
+    for m in _NUMBER_RE.finditer(text):
+        ns, ne = m.span()
+        if ns < last_end:
+            continue
+        body = m.group()
+        if ns > 0:
+            before = text[ns - 1]
+            if before in _BLOCK_BEFORE or before in _FORMULA or _is_ascii_alnum(before):
+                continue
+        pre = _match_pre(text, ns) if ns > 0 else None
+        if pre is not None and out and out[-1].end > ns - len(pre):
+            pre = None
+        if pre is None and not any(ch in _DIGIT_OR_TEN for ch in body):
+            continue  # 万元, 百亿: a bare multiplier is not a number, except in 逾千家, 近万人
+        pct = m.group("pct")
+        end = ne
+        while end < n and text[end] in _APPROX_CHARS:
+            end += 1
+        unit_pos = end
+        if unit_pos < n and text[unit_pos] in " \t":
+            unit_pos += 1
+        word = _match_word(text, unit_pos, _UNIT_WORDS, _UNIT_LENS)
+        if word is None and not pct:
+            continue
+        if word is not None:
+            if word[0].isascii() and unit_pos + len(word) < n and _is_ascii_alnum(text[unit_pos + len(word)]):
+                continue  # part of a longer Latin token
+            end = unit_pos + len(word)
+            # 5%-8%, 3万元至5万元: a second number with the same unit
+            if end + 1 < n and text[end] in _RANGE:
+                m2 = _NUMBER_RE.match(text, end + 1)
+                if m2 and text.startswith(word, m2.end()):
+                    end = m2.end() + len(word)
+        elif end != ne:
+            continue
+        if end < n and text[end] in _FORMULA:
+            continue
+        if word is not None and body in _ARTICLE_ONE:
+            unit = lookup_unit(word)
+            if unit is not None and unit.dimension == "count":
+                continue  # 一个, 一批: an article, not a count
+        post = _match_word(text, end, _POST, _POST_LENS)
+        if post is not None:
+            end += len(post)
+        try:
+            amount = parse_amount(text[ns:end])
+        except ValueError:
+            continue
+        if amount.unit is None:
+            continue
+        unit = lookup_unit(amount.unit)
+        if unit is None:
+            continue
+        start = ns
+        qualifier = amount.qualifier
+        if pre is not None:
+            start = ns - len(pre)
+            qualifier = _PRE[pre]
+        last_end = end
+        out.append(Quantity(start, end, ns, ne, amount.value, amount.high, amount.unit,
+                            unit.dimension, qualifier, text[start:end]))
+    return out
