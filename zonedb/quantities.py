@@ -60,7 +60,9 @@ _PRE_LENS = sorted({len(w) for w in _PRE}, reverse=True)
 _FORMULA = frozenset("×+/*＊=＝xX")
 _BLOCK_BEFORE = frozenset("第")
 _ARTICLE_ONE = frozenset({"一", "壹"})
-_PCT_UNITS = {"百分之": "%", "千分之": "‰", "万分之": "‱"}
+_CN_DIGITS = "0-9零〇一二三四五六七八九两壹贰貳叁參肆伍陆陸柒捌玖"
+_MONEY_TAIL_RE = re.compile(rf"[{_CN_DIGITS}]+[角毛](?:[{_CN_DIGITS}]+分)?|零?[{_CN_DIGITS}]+分")
+_MONEY_MAIN = frozenset({"元", "块", "圆"})
 
 
 def _match_word(text: str, pos: int, table: dict[str, str], lens: list[int]) -> str | None:
@@ -119,6 +121,12 @@ def find_quantities(text: str) -> list[Quantity]:
             if word[0].isascii() and unit_pos + len(word) < n and _is_ascii_alnum(text[unit_pos + len(word)]):
                 continue  # part of a longer Latin token
             end = unit_pos + len(word)
+            if end < n and text[end] == "半":
+                end += 1  # 一吨半
+            elif word in _MONEY_MAIN:
+                tail = _MONEY_TAIL_RE.match(text, end)  # 十块三毛, 123元1角1分
+                if tail:
+                    end = tail.end()
             # 5%-8%, 3万元至5万元: a second number with the same unit
             if end + 1 < n and text[end] in _RANGE:
                 m2 = _NUMBER_RE.match(text, end + 1)

@@ -1,0 +1,5 @@
+"""``python -m zonedb`` runs the command line."""
+
+from zonedb.cli import main
+
+main()

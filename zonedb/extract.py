@@ -1,0 +1,325 @@
+"""Extract indicator observations from one article: figure → zone, metric, period.
+
+Pure: text and reference data in, frozen :class:`Candidate` records out, each with spans into
+the article body exactly as stored.  The steps, per article:
+
+1. clean the body (:mod:`zonedb.textnorm`) keeping an index map back to the original;
+2. find quantities (number + unit), periods and zone mentions in the clean text;
+3. decide the article's own zone (the one 全区/该区/园区 … refer to) from its title and body;
+4. for each quantity, in its sentence: drop non-indicators (quoted names, formulas, figures of
+   companies), take the governing indicator phrase as the metric, the nearest zone mention
+   before it (else the article's zone), the last period named before it in the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from zonedb.gazetteer import ADMIN_KINDS, Gazetteer, Mention
+from zonedb.periods import Period, PeriodMatch, find_periods
+from zonedb.quantities import Quantity, find_quantities
+from zonedb.textnorm import CleanText, clean
+from zonedb.units import lookup_unit, to_base
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One extracted observation; spans are half-open offsets into the article body."""
+
+    zone_key: str
+    zone_inferred: bool
+    metric: str
+    metric_text: str
+    measure: str
+    modifiers: str | None
+    period: Period | None
+    value: Decimal
+    high: Decimal | None
+    unit: str
+    dimension: str
+    base_value: Decimal | None
+    base_unit: str | None
+    qualifier: str | None
+    unit_inferred: bool
+    scope: str
+    span_start: int
+    span_end: int
+    sentence_start: int
+    sentence_end: int
+    printed: str
+
+
+_SENTENCE_END = re.compile(r"[。！？!?]+")
+_CLAUSE_MARK = frozenset("，,；;：:（(）)、")
+_QUOTE_PAIRS = {"“": "”", "《": "》", "「": "」", "『": "』", '"': '"'}
+COREF_WORDS = ("全区", "该区", "我区", "本区", "全市", "本市", "我市", "全县", "全省", "我省", "本省",
+               "园区", "区内", "开发区", "经开区", "高新区", "示范区", "全园")
+_COREF = re.compile("|".join(sorted(COREF_WORDS, key=len, reverse=True)))
+_COMPANY = re.compile(r"[\u4e00-\u9fff]{2,}(?:有限公司|股份公司|集团|公司)|^[A-Za-z][A-Za-z0-9]+")
+_PROJECT_AFTER = re.compile(r"^的[^，；。]{1,30}?(?:项目|工程|基地|中心)")
+# Words that open an indicator phrase without being part of it.
+_LEADING = re.compile(
+    r"^(?:其中|包含|包括|以及|并且|并|和|及|与|共计|共有|共|现有|已有|拥有|已经|已|本次|此次|目前|"
+    r"同比|比上年|较上年|累计|总计|合计|全年|当年|同期|新|达到|达|为|是|有|完成|实现|再|又|还|均|约|仅)+"
+)
+_TRAILING = re.compile(r"(?:的|达到|达|为|是|约|近|超过|超|逾|突破|共|计|分别|了|有|首次|已)+$")
+# Verbs after which the indicator's noun starts (区内企业发放扶持资金 → 扶持资金).
+_VERB = re.compile(
+    r"(?:发放|申请到|争取到|争取|到位|完成|实现|引进|落地|建成|新建|拉动|带动|培育|认定|招引|签订|"
+    r"开展|举办|梳理了|梳理|确定了|确定|获得|拥有|吸引|帮助|兑现|投入|撬动|带来|创造|提供|安排|下达|"
+    r"拨付|筹集|发行|突破|达到)"
+)
+_ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[次批期届个轮项]?")
+_GROWTH_WORDS = ("同比增长", "比上年增长", "较上年增长", "增长", "增速", "增幅", "同比下降", "下降", "减少")
+_KEEP_MODIFIERS = ("预计", "计划", "目标", "力争")
+_MOVE_MODIFIERS = ("累计", "同比")
+_MAX_METRIC = 16
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out, pos = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append((pos, m.end()))
+        pos = m.end()
+    if pos < len(text):
+        out.append((pos, len(text)))
+    return out
+
+
+def _quoted_ranges(text: str) -> list[tuple[int, int]]:
+    """Spans of short quoted names (“三个一批”, 《…计划》) whose numbers are not figures."""
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(text):
+        close = _QUOTE_PAIRS.get(text[i])
+        if close:
+            j = text.find(close, i + 1)
+            if j != -1 and j - i <= 40:
+                out.append((i, j + 1))
+                i = j + 1
+                continue
+        i += 1
+    return out
+
+
+def _inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(a <= start and end <= b for a, b in ranges)
+
+
+def _strip_spans(text: str, offset: int, spans: list[tuple[int, int]]) -> str:
+    """``text`` (which starts at ``offset``) with the given absolute spans removed."""
+    keep = [True] * len(text)
+    for a, b in spans:
+        for i in range(max(a - offset, 0), min(b - offset, len(text))):
+            keep[i] = False
+    return "".join(ch for ch, k in zip(text, keep, strict=True) if k)
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    body: str
+    text: str
+    quotes: list[tuple[int, int]]
+    zones: list[Mention]
+    zone_keys: list[str | None]
+    periods: list[PeriodMatch]
+    article_zone: str | None
+
+
+class Extractor:
+    """Extract observations from articles with one gazetteer (build once, reuse)."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gaz = gazetteer
+
+    # -- zones -----------------------------------------------------------------------------
+    def _resolve_mention(self, mention: Mention, context_keys: Counter[str]) -> str | None:
+        keys = mention.keys
+        if len(keys) == 1:
+            return keys[0]
+        # Several zones share the name: prefer one whose ancestors are named in the article.
+        best = max(keys, key=lambda k: sum(context_keys[a] for a in self.gaz.ancestors(k)))
+        return best
+
+    def article_zone(self, title: str | None, text: str, mentions: list[Mention],
+                     keys: list[str | None]) -> str | None:
+        """The zone an article is about: title mentions weigh most, development zones beat
+        the administrative areas that host them, the first mention gets a bonus."""
+        votes: Counter[str] = Counter()
+        if title:
+            for m in self.gaz.find_zones(clean(title).text):
+                key = self._resolve_mention(m, Counter())
+                if key:
+                    votes[key] += 3
+        for i, key in enumerate(keys):
+            if key:
+                votes[key] += 2 if i == 0 else 1
+        if not votes:
+            return None
+        def weight(item: tuple[str, int]) -> tuple[int, int]:
+            key, n = item
+            kind = self.gaz.zones[key].kind
+            return (n * (2 if kind not in ADMIN_KINDS else 1), -list(votes).index(key))
+        return max(votes.items(), key=weight)[0]
+
+    # -- main ------------------------------------------------------------------------------
+    def extract(self, body: str, published: date, title: str | None = None) -> list[Candidate]:
+        """All observations of one article ``body`` published on ``published``."""
+        ct = clean(body)
+        text = ct.text
+        mentions = self.gaz.find_zones(text)
+        names = Counter(k for m in mentions for k in m.keys)
+        keys = [self._resolve_mention(m, names) for m in mentions]
+        ctx = _Context(
+            body=body,
+            text=text,
+            quotes=_quoted_ranges(text),
+            zones=mentions,
+            zone_keys=keys,
+            periods=[p for p in find_periods(text, published) if p.period.kind != "day"],
+            article_zone=self.article_zone(title, text, mentions, keys),
+        )
+        out: list[Candidate] = []
+        quantities = find_quantities(text)
+        for s_start, s_end in _sentences(text):
+            in_sentence = [q for q in quantities if s_start <= q.start < s_end]
+            last_level_metric: str | None = None
+            prev_end = s_start
+            for q in in_sentence:
+                cand = self._candidate(ct, ctx, q, s_start, s_end, prev_end, last_level_metric)
+                prev_end = q.end
+                if cand is None:
+                    continue
+                if cand.measure == "level":
+                    last_level_metric = cand.metric
+                out.append(cand)
+        return out
+
+    def _candidate(self, ct: CleanText, ctx: _Context, q: Quantity, s_start: int, s_end: int,
+                   prev_end: int, last_level_metric: str | None) -> Candidate | None:
+        text = ctx.text
+        if _inside(ctx.quotes, q.start, q.end):
+            return None
+        if q.end < len(text) and text[q.end] in "/×+" or q.start > 0 and text[q.start - 1] in "/×+":
+            return None
+        sentence_head = text[s_start:q.start]
+        zone_idx = self._zone_before(ctx, s_start, q.start)
+        if zone_idx is None and _COMPANY.search(sentence_head.lstrip("，,；; ")):
+            return None  # a company's own figure with no zone named in its sentence
+        metric, metric_text, measure, modifiers = self._metric(ctx, q, s_start, prev_end, last_level_metric)
+        if metric is None:
+            return None
+        zone_key, inferred = self._zone(ctx, zone_idx)
+        if zone_key is None:
+            return None
+        period = next((p.period for p in reversed(ctx.periods) if s_start <= p.start and p.end <= q.start), None)
+        scope = "project" if _PROJECT_AFTER.match(text[q.end : s_end]) else "zone"
+        value, high, unit, dimension = q.value, q.high, q.unit, q.dimension
+        if measure == "yoy_pct" and any(w in metric_text for w in ("下降", "减少")):
+            value = -value
+            high = -high if high is not None else None
+        unit_obj = lookup_unit(unit)
+        base_value, base_unit = to_base(value, unit_obj) if unit_obj is not None else (None, None)
+        start, end = ct.to_original(q.start, q.end)
+        sent_start, sent_end = ct.to_original(s_start, s_end)
+        return Candidate(
+            zone_key=zone_key, zone_inferred=inferred, metric=metric, metric_text=metric_text,
+            measure=measure, modifiers=modifiers, period=period, value=value, high=high, unit=unit,
+            dimension=dimension, base_value=base_value, base_unit=base_unit, qualifier=q.qualifier,
+            unit_inferred=False, scope=scope, span_start=start, span_end=end,
+            sentence_start=sent_start, sentence_end=sent_end, printed=ctx.body[start:end],
+        )
+
+    def _zone_before(self, ctx: _Context, start: int, end: int) -> int | None:
+        found = None
+        for i, m in enumerate(ctx.zones):
+            if m.start >= end:
+                break
+            if m.start >= start and ctx.zone_keys[i]:
+                found = i
+        return found
+
+    def _zone(self, ctx: _Context, zone_idx: int | None) -> tuple[str | None, bool]:
+        if zone_idx is not None:
+            return ctx.zone_keys[zone_idx], False
+        return ctx.article_zone, True
+
+    # -- metric ----------------------------------------------------------------------------
+    def _metric(self, ctx: _Context, q: Quantity, s_start: int, prev_end: int,
+                last_level_metric: str | None) -> tuple[str | None, str, str, str | None]:
+        text = ctx.text
+        clause_start = max(prev_end, s_start)
+        for i in range(q.start - 1, clause_start - 1, -1):
+            if text[i] in _CLAUSE_MARK:
+                clause_start = i + 1
+                break
+        raw_before = text[clause_start : q.start]
+        before = self._clean_phrase(ctx, raw_before, clause_start)
+        after = self._noun_after(ctx, q) if q.dimension == "count" else ""
+        phrase = after if after and not _ends_with_noun(before) else before
+        modifiers = [w for w in (*_KEEP_MODIFIERS, *_MOVE_MODIFIERS) if w in raw_before]
+        for w in _MOVE_MODIFIERS:
+            phrase = phrase.replace(w, "")
+        measure = "level"
+        if q.unit == "个百分点":
+            measure = "pp_change"
+        elif q.unit == "倍":
+            measure = "multiple"
+        growth = next((w for w in _GROWTH_WORDS if phrase.endswith(w)), None)
+        if growth and q.unit in ("%", "个百分点", "倍"):
+            head = phrase[: -len(growth)]
+            base = head or last_level_metric or ""
+            phrase = f"{base}增速" if q.unit != "倍" else f"{base}增长倍数"
+            measure = "yoy_pct" if q.unit == "%" else measure
+        elif phrase.startswith("占") and q.unit == "%":
+            core = re.sub(r"(?:的)?(?:比重|比例|份额|占比)$", "", phrase[1:])
+            phrase = f"占{core}比重"
+            measure = "share_pct"
+        if len(phrase) > _MAX_METRIC:
+            phrase = phrase[-_MAX_METRIC:]
+        if len(phrase) < 2 or not re.search(r"[\u4e00-\u9fff]", phrase):
+            return None, raw_before, measure, None
+        metric = self.gaz.canonical_metric(phrase) or phrase
+        return metric, phrase, measure, "|".join(modifiers) or None
+
+    def _clean_phrase(self, ctx: _Context, raw: str, offset: int) -> str:
+        end = offset + len(raw)
+        drop = [(p.start, p.end) for p in ctx.periods if p.start < end and p.end > offset]
+        drop += [(a, b) for a, b in ctx.quotes if a < end and b > offset]
+        drop += [(m.start, m.end) for m in ctx.zones if m.start < end and m.end > offset]
+        phrase = _strip_spans(raw, offset, drop)
+        phrase = _ORDINAL.sub("", phrase)
+        phrase = _COREF.sub("", phrase)
+        phrase = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", phrase)
+        cut = None
+        for m in _VERB.finditer(phrase):
+            if m.end() < len(phrase):
+                cut = m.end()
+        if cut is not None:
+            phrase = phrase[cut:]
+        phrase = _LEADING.sub("", phrase)
+        phrase = _TRAILING.sub("", phrase)
+        return phrase
+
+    def _noun_after(self, ctx: _Context, q: Quantity) -> str:
+        """For counts such as ``53个重点项目``: the noun phrase right after the quantity."""
+        text = ctx.text
+        m = re.match(r"[\u4e00-\u9fffA-Za-z0-9]{2,16}", text[q.end :])
+        if not m or text[q.end] in "的地得以和与及或等左右余多":
+            return ""
+        noun = m.group()
+        cut = _VERB.search(noun)
+        if cut and cut.start() > 0:
+            noun = noun[: cut.start()]
+        money = re.search(r"(?:总投资|投资|产值|营业收入|资金|额度|金额)", noun)
+        if money and money.start() > 0:
+            noun = noun[: money.start()]
+        return _TRAILING.sub("", noun)
+
+
+def _ends_with_noun(phrase: str) -> bool:
+    return len(phrase) >= 2 and phrase[-1] in "目业区园数率额值量收资金"

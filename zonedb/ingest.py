@@ -1,0 +1,269 @@
+"""Ingest files into a database: read, split, extract, store — one transaction per document.
+
+This module connects the pure pipeline (:mod:`zonedb.sources`, :mod:`zonedb.articles`,
+:mod:`zonedb.extract`) with the storage layer (:mod:`zonedb.store`).  It never prints:
+progress and per-file outcomes go to the optional callbacks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from zonedb.articles import split_articles
+from zonedb.dates import date_from_name, date_from_text
+from zonedb.errors import EmptyInputError, InputError, MissingDateError
+from zonedb.extract import Candidate, Extractor
+from zonedb.gazetteer import Gazetteer, default_gazetteer
+from zonedb.sources import SourceDocument, read_document
+from zonedb.store.database import Database
+from zonedb.store.models import Document
+from zonedb.store.writer import ArticleRow, KeyCache, ObservationRow, decimal_text, write_document
+
+STDIN = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """One input: its display name, the path given (None for stdin) and a way to read it."""
+
+    name: str
+    path: str | None
+
+    def read(self) -> bytes:
+        if self.path is None:
+            return sys.stdin.buffer.read()
+        return Path(self.path).read_bytes()
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did."""
+
+    documents: int = 0
+    articles: int = 0
+    observations: int = 0
+    skipped: int = 0
+    empty: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """The result for one file: status is 'added', 'skipped', 'empty' or 'failed'."""
+
+    name: str
+    status: str
+    detail: str = ""
+    articles: int = 0
+    observations: int = 0
+
+
+def collect_inputs(paths: Iterable[str]) -> list[InputFile]:
+    """Expand files and folders (recursively, sorted; hidden files skipped) and ``-`` (stdin).
+
+    :raises InputError: a path does not exist.
+    """
+    out: list[InputFile] = []
+    for raw in paths:
+        if raw == STDIN:
+            out.append(InputFile("<stdin>", None))
+            continue
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                rel = child.relative_to(path)
+                if child.is_file() and not any(part.startswith(".") for part in rel.parts) \
+                        and child.suffix.lower() not in (".md", ".tsv", ".json", ".jsonl", ".csv"):
+                    out.append(InputFile(child.name, str(child)))
+        elif path.is_file():
+            out.append(InputFile(path.name, str(path)))
+        else:
+            raise InputError(raw, "no such file or folder")
+    return out
+
+
+def publication_date(name: str, source: SourceDocument, given: dt.date | None) -> tuple[dt.date, str]:
+    """The publication date: the option, else the file name, else metadata, else the text."""
+    if given:
+        return given, "option"
+    if found := date_from_name(name):
+        return found, "file name"
+    if source.published:
+        return source.published, "metadata"
+    if found := date_from_text(source.text):
+        return found, "text"
+    raise MissingDateError(
+        name, "no publication date found in the file name or the text; "
+              "give one with --published YYYY-MM-DD (or put the date in the file name, e.g. paper-20240910.txt)"
+    )
+
+
+_HASH_STRIP = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def body_hash(body: str) -> str:
+    """Hash of an article body ignoring white space and punctuation (finds reprints)."""
+    return hashlib.sha256(_HASH_STRIP.sub("", body).encode("utf-8")).hexdigest()
+
+
+def _page_of(source: SourceDocument, offset: int) -> int | None:
+    for page in source.pages:
+        if page.start <= offset < page.end:
+            return page.number
+    return None
+
+
+def _observation_row(c: Candidate, gaz: Gazetteer) -> ObservationRow:
+    zone = gaz.zones.get(c.zone_key)
+    p = c.period
+    return ObservationRow(
+        zone_key=c.zone_key,
+        zone_name=zone.name if zone else c.zone_key,
+        zone_kind=zone.kind if zone else "development_zone",
+        metric=c.metric,
+        period_code=p.code if p else None,
+        period_kind=p.kind if p else None,
+        period_start=p.start if p else None,
+        period_end=p.end if p else None,
+        period_label=p.label if p else None,
+        values={
+            "value_exact": decimal_text(c.value),
+            "value": float(c.value),
+            "value_high_exact": decimal_text(c.high) if c.high is not None else None,
+            "unit": c.unit,
+            "dimension": c.dimension,
+            "base_value_exact": decimal_text(c.base_value) if c.base_value is not None else None,
+            "base_unit": c.base_unit,
+            "qualifier": c.qualifier,
+            "measure": c.measure,
+            "modifiers": c.modifiers,
+            "scope": c.scope,
+            "metric_text": c.metric_text,
+            "printed": c.printed,
+            "span_start": c.span_start,
+            "span_end": c.span_end,
+            "sentence_start": c.sentence_start,
+            "sentence_end": c.sentence_end,
+            "zone_inferred": c.zone_inferred,
+            "unit_inferred": c.unit_inferred,
+            "period_inferred": False,
+        },
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractedDocument:
+    """A document ready to store."""
+
+    document: dict[str, object]
+    articles: list[ArticleRow]
+
+
+def extract_document(name: str, path: str | None, data: bytes, *, published: dt.date | None,
+                     source: str | None, extractor: Extractor) -> ExtractedDocument:
+    """Read and extract one file's bytes (pure: no database)."""
+    doc = read_document(data, name)
+    if not doc.text.strip():
+        raise EmptyInputError(name, "empty file")
+    date, origin = publication_date(name, doc, published)
+    articles = []
+    for seq, span in enumerate(split_articles(doc.text), start=1):
+        body = doc.text[span.start : span.end]
+        title = span.title if seq > 1 or span.title else doc.title
+        cands = extractor.extract(body, date, title)
+        zone_key = extractor.article_zone(title, body, [], []) if False else None
+        rows = [_observation_row(c, extractor.gaz) for c in cands]
+        art_zone = next((c.zone_key for c in cands if c.zone_inferred), None)
+        articles.append(ArticleRow(
+            seq=seq, title=title, body=body, doc_start=span.start, doc_end=span.end,
+            page=_page_of(doc, span.start), zone_key=art_zone or zone_key, body_hash=body_hash(body),
+            observations=rows,
+        ))
+    record = {
+        "name": name, "path": path, "sha256": hashlib.sha256(data).hexdigest(),
+        "encoding": doc.encoding, "media_type": doc.media_type, "source": source,
+        "published": date, "published_from": origin, "title": doc.title, "url": doc.url,
+        "text": doc.text,
+    }
+    return ExtractedDocument(record, articles)
+
+
+def iter_ingest(db: Database, inputs: list[InputFile], *, published: dt.date | None = None,
+                source: str | None = None, gazetteer: Gazetteer | None = None) -> Iterator[Outcome]:
+    """Ingest ``inputs`` one by one, yielding an :class:`Outcome` per file.
+
+    A file that fails is reported and the others still go in; a document is written in one
+    transaction, so an interruption never leaves half a document.  Identical bytes (same
+    sha256) are skipped, so re-running an ingest is always safe.
+    """
+    extractor = Extractor(gazetteer or default_gazetteer())
+    cache = KeyCache()
+    with db.engine.connect() as conn:
+        known = set(conn.execute(select(Document.sha256)).scalars())
+    for item in inputs:
+        try:
+            data = item.read()
+        except OSError as exc:
+            yield Outcome(item.name, "failed", f"cannot read: {exc.strerror or exc}")
+            continue
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in known:
+            yield Outcome(item.name, "skipped", "already ingested (same bytes)")
+            continue
+        try:
+            extracted = extract_document(item.name, item.path, data, published=published,
+                                         source=source, extractor=extractor)
+        except EmptyInputError as exc:
+            yield Outcome(item.name, "empty", exc.reason)
+            continue
+        except InputError as exc:
+            yield Outcome(item.name, "failed", exc.reason)
+            continue
+        try:
+            with db.engine.begin() as conn:
+                exists = conn.execute(select(Document.id).where(Document.sha256 == digest)).scalar()
+                if exists is not None:  # another process stored it meanwhile
+                    known.add(digest)
+                    yield Outcome(item.name, "skipped", "already ingested (same bytes)")
+                    continue
+                n_art, n_obs = write_document(conn, cache, extracted.document, extracted.articles)
+        except IntegrityError:
+            cache.clear()
+            known.add(digest)
+            yield Outcome(item.name, "skipped", "already ingested (same bytes)")
+            continue
+        except BaseException:
+            cache.clear()
+            raise
+        known.add(digest)
+        yield Outcome(item.name, "added", "", n_art, n_obs)
+
+
+def ingest(db: Database, paths: Iterable[str], *, published: dt.date | None = None,
+           source: str | None = None,
+           on_outcome: Callable[[Outcome], None] | None = None) -> IngestReport:
+    """Ingest files and folders; return the totals."""
+    report = IngestReport()
+    for outcome in iter_ingest(db, collect_inputs(paths), published=published, source=source):
+        if outcome.status == "added":
+            report.documents += 1
+            report.articles += outcome.articles
+            report.observations += outcome.observations
+        elif outcome.status == "skipped":
+            report.skipped += 1
+        elif outcome.status == "empty":
+            report.empty.append(outcome.name)
+        else:
+            report.failed.append((outcome.name, outcome.detail))
+        if on_outcome:
+            on_outcome(outcome)
+    return report

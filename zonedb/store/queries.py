@@ -1,0 +1,197 @@
+"""Read side: observations for export and queries, reference data with counts, read-only SQL.
+
+Every filter is a bound parameter; user text is never formatted into SQL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import Connection, Engine, bindparam, create_engine, event, func, or_, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from zonedb.errors import ReadOnlyError, ZonedbError
+from zonedb.store.engine import sqlite_path
+from zonedb.store.models import Metric, MetricAlias, Observation, Zone, ZoneAlias
+
+OBSERVATION_COLUMNS = (
+    "id", "document", "source", "published", "article_id", "article_seq", "article_title", "zone",
+    "zone_kind", "metric", "metric_text", "period", "period_kind", "period_start", "period_end",
+    "value", "value_exact", "value_high", "unit", "dimension", "qualifier", "measure", "modifiers",
+    "scope", "printed", "span_start", "span_end", "doc_start", "doc_end", "evidence",
+    "zone_inferred", "unit_inferred",
+)
+
+
+def zone_ids(conn: Connection, name: str) -> list[int]:
+    """Zones whose canonical name or any alias is ``name``."""
+    stmt = (
+        select(Zone.id).outerjoin(ZoneAlias, ZoneAlias.zone_id == Zone.id)
+        .where(or_(Zone.name == bindparam("n"), Zone.key == bindparam("n"), ZoneAlias.alias == bindparam("n")))
+        .distinct()
+    )
+    return list(conn.execute(stmt, {"n": name}).scalars())
+
+
+def metric_ids(conn: Connection, name: str) -> list[int]:
+    """Metrics whose name or alias is ``name``."""
+    stmt = (
+        select(Metric.id).outerjoin(MetricAlias, MetricAlias.metric_id == Metric.id)
+        .where(or_(Metric.name == bindparam("n"), MetricAlias.alias == bindparam("n"))).distinct()
+    )
+    return list(conn.execute(stmt, {"n": name}).scalars())
+
+
+def iter_observations(engine: Engine, *, zone: str | None = None, metric: str | None = None,
+                      date_from: dt.date | None = None, date_to: dt.date | None = None,
+                      ) -> Iterator[dict[str, Any]]:
+    """Rows of ``v_observation`` (one per observation), filtered, in a stable order.
+
+    ``zone`` and ``metric`` match canonical names and aliases; ``date_from``/``date_to``
+    keep observations whose period overlaps the range (those without a period are kept
+    only when no range is given).
+    """
+    with engine.connect() as conn:
+        where, params = [], {}
+        if zone is not None:
+            ids = zone_ids(conn, zone)
+            if not ids:
+                return
+            where.append("o.zone_id IN :zone_ids")
+            params["zone_ids"] = ids
+        if metric is not None:
+            ids = metric_ids(conn, metric)
+            if not ids:
+                return
+            where.append("o.metric_id IN :metric_ids")
+            params["metric_ids"] = ids
+        if date_from is not None:
+            where.append("coalesce(v.period_end, v.period_start) >= :date_from")
+            params["date_from"] = date_from.isoformat()
+        if date_to is not None:
+            where.append("coalesce(v.period_start, v.period_end) <= :date_to")
+            params["date_to"] = date_to.isoformat()
+        sql = "SELECT v.* FROM v_observation v JOIN observation o ON o.id = v.id"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY v.published, v.document, v.article_seq, v.span_start, v.id"
+        stmt = text(sql)
+        for key in ("zone_ids", "metric_ids"):
+            if key in params:
+                stmt = stmt.bindparams(bindparam(key, expanding=True))
+        result = conn.execution_options(stream_results=True).execute(stmt, params)
+        for row in result.mappings():
+            yield dict(row)
+
+
+def zone_counts(engine: Engine, *, kind: str | None = None, used_only: bool = False) -> list[dict[str, Any]]:
+    """Zones with their observation counts, most observed first."""
+    n = func.count(Observation.id).label("observations")
+    stmt = (select(Zone.name, Zone.kind, Zone.level, Zone.key, n)
+            .outerjoin(Observation, Observation.zone_id == Zone.id).group_by(Zone.id))
+    if kind:
+        stmt = stmt.where(Zone.kind == kind)
+    if used_only:
+        stmt = stmt.having(n > 0)
+    stmt = stmt.order_by(n.desc(), Zone.name)
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+def metric_counts(engine: Engine, *, used_only: bool = False) -> list[dict[str, Any]]:
+    """Metrics with their observation counts, most observed first."""
+    n = func.count(Observation.id).label("observations")
+    stmt = (select(Metric.name, Metric.code, Metric.dimension, Metric.builtin, n)
+            .outerjoin(Observation, Observation.metric_id == Metric.id).group_by(Metric.id))
+    if used_only:
+        stmt = stmt.having(n > 0)
+    stmt = stmt.order_by(n.desc(), Metric.name)
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(stmt).mappings()]
+
+
+# -- read-only SQL ---------------------------------------------------------------------------
+_ALLOWED_ACTIONS = {
+    sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE,
+}
+
+
+def _authorizer(action: int, arg1: str | None, *_rest: object) -> int:
+    if action in _ALLOWED_ACTIONS:
+        return sqlite3.SQLITE_OK
+    return sqlite3.SQLITE_DENY
+
+
+def readonly_engine(url: str) -> Engine:
+    """An engine that can only read: SQLite opened with ``mode=ro`` and an authorizer that
+    denies every write, ATTACH and PRAGMA; other engines run in read-only transactions."""
+    path = sqlite_path(url)
+    if path is not None:
+        if not path.exists():
+            raise ZonedbError(f"no database at {path}")
+        uri = f"file:{path.resolve()}?mode=ro"
+
+        def connect() -> sqlite3.Connection:
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            conn.set_authorizer(_authorizer)
+            return conn
+
+        return create_engine("sqlite://", creator=connect)
+    engine = create_engine(url)
+    if make_url(url).get_backend_name() == "postgresql":
+        @event.listens_for(engine, "begin")
+        def _read_only(conn):  # type: ignore[no-untyped-def]
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+    return engine
+
+
+def run_readonly_sql(url: str, sql: str, params: dict[str, Any] | None = None
+                     ) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+    """Run one statement read-only; return its column names and a row iterator.
+
+    :raises ReadOnlyError: the statement tries to write or to change the connection.
+    :raises ZonedbError: the statement is not valid SQL.
+    """
+    engine = readonly_engine(url)
+    conn = engine.connect()
+    try:
+        result = conn.exec_driver_sql(sql, tuple() if params is None else params) if False else \
+            conn.execute(text(sql), params or {})
+    except DBAPIError as exc:
+        conn.close()
+        engine.dispose()
+        message = str(exc.orig)
+        if "not authorized" in message or "readonly" in message or "read-only" in message:
+            raise ReadOnlyError(f"read-only: this statement would change the database ({message})") from None
+        raise ZonedbError(f"SQL error: {message}") from None
+    columns = list(result.keys())
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        try:
+            yield from (tuple(r) for r in result)
+        finally:
+            conn.close()
+            engine.dispose()
+
+    return columns, rows()
+
+
+def iter_observation(engine: Engine, observation_id: int) -> dict[str, Any] | None:
+    """One observation with its sentence, the figure marked 【…】, and the article's page."""
+    stmt = text(
+        "SELECT v.*, a.body AS body, a.page AS page, o.sentence_start AS s0, o.sentence_end AS s1 "
+        "FROM v_observation v JOIN observation o ON o.id = v.id JOIN article a ON a.id = o.article_id "
+        "WHERE v.id = :id"
+    )
+    with engine.connect() as conn:
+        row = conn.execute(stmt, {"id": observation_id}).mappings().first()
+    if row is None:
+        return None
+    out = dict(row)
+    body, s0, s1, a, b = out.pop("body"), out.pop("s0"), out.pop("s1"), out["span_start"], out["span_end"]
+    out["marked"] = (body[s0:a] + "【" + body[a:b] + "】" + body[b:s1]).replace("\n", "").strip()
+    return out

@@ -1,0 +1,137 @@
+"""Write one extracted document (document, articles, observations) in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, select
+
+from zonedb.store.models import Article, Document, Metric, Observation, Period, Zone
+from zonedb.store.upsert import insert_ignore
+
+
+def decimal_text(value: Decimal) -> str:
+    """Exact, exponent-free text of a Decimal: 9.094E+10 → '90940000000', 48.30 → '48.3'."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+@dataclass(frozen=True, slots=True)
+class ObservationRow:
+    """What the writer needs of one observation (storage-agnostic)."""
+
+    zone_key: str
+    zone_name: str
+    zone_kind: str
+    metric: str
+    period_code: str | None
+    period_kind: str | None
+    period_start: dt.date | None
+    period_end: dt.date | None
+    period_label: str | None
+    values: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    seq: int
+    title: str | None
+    body: str
+    doc_start: int
+    doc_end: int
+    page: int | None
+    zone_key: str | None
+    body_hash: str
+    observations: list[ObservationRow]
+
+
+@dataclass
+class KeyCache:
+    """Ids of zones, metrics and periods already known, so each is looked up once per run."""
+
+    zones: dict[str, int] = field(default_factory=dict)
+    metrics: dict[str, int] = field(default_factory=dict)
+    periods: dict[str, int] = field(default_factory=dict)
+
+    def clear(self) -> None:
+        self.zones.clear()
+        self.metrics.clear()
+        self.periods.clear()
+
+
+def _zone_id(conn: Connection, cache: KeyCache, row: ObservationRow | None, key: str,
+             name: str | None = None, kind: str | None = None) -> int:
+    if key in cache.zones:
+        return cache.zones[key]
+    found = conn.execute(select(Zone.id).where(Zone.key == key)).scalar()
+    if found is None:
+        conn.execute(insert_ignore(conn, Zone, ["key"]),
+                     {"key": key, "name": name or key, "kind": kind or "development_zone",
+                      "builtin": False, "source": "named in an ingested text"})
+        found = conn.execute(select(Zone.id).where(Zone.key == key)).scalar_one()
+    cache.zones[key] = found
+    return found
+
+
+def _metric_id(conn: Connection, cache: KeyCache, name: str, dimension: str | None) -> int:
+    if name in cache.metrics:
+        return cache.metrics[name]
+    found = conn.execute(select(Metric.id).where(Metric.name == name)).scalar()
+    if found is None:
+        conn.execute(insert_ignore(conn, Metric, ["name"]),
+                     {"name": name, "dimension": dimension, "builtin": False})
+        found = conn.execute(select(Metric.id).where(Metric.name == name)).scalar_one()
+    cache.metrics[name] = found
+    return found
+
+
+def _period_id(conn: Connection, cache: KeyCache, row: ObservationRow) -> int | None:
+    code = row.period_code
+    if code is None:
+        return None
+    if code in cache.periods:
+        return cache.periods[code]
+    found = conn.execute(select(Period.id).where(Period.code == code)).scalar()
+    if found is None:
+        conn.execute(insert_ignore(conn, Period, ["code"]),
+                     {"code": code, "kind": row.period_kind, "start_date": row.period_start,
+                      "end_date": row.period_end, "label": row.period_label or code})
+        found = conn.execute(select(Period.id).where(Period.code == code)).scalar_one()
+    cache.periods[code] = found
+    return found
+
+
+def write_document(conn: Connection, cache: KeyCache, document: dict[str, Any],
+                   articles: list[ArticleRow]) -> tuple[int, int]:
+    """Insert a document with its articles and observations on ``conn`` (inside the caller's
+    transaction); return (articles written, observations written)."""
+    doc_id = conn.execute(Document.__table__.insert().returning(Document.id), document).scalar_one()
+    n_obs = 0
+    for art in articles:
+        zone_id = _zone_id(conn, cache, None, art.zone_key) if art.zone_key else None
+        art_id = conn.execute(
+            Article.__table__.insert().returning(Article.id),
+            {"document_id": doc_id, "seq": art.seq, "title": art.title, "body": art.body,
+             "doc_start": art.doc_start, "doc_end": art.doc_end, "page": art.page,
+             "zone_id": zone_id, "body_hash": art.body_hash},
+        ).scalar_one()
+        rows = []
+        for obs in art.observations:
+            rows.append({
+                **obs.values,
+                "document_id": doc_id,
+                "article_id": art_id,
+                "zone_id": _zone_id(conn, cache, obs, obs.zone_key, obs.zone_name, obs.zone_kind),
+                "metric_id": _metric_id(conn, cache, obs.metric, obs.values.get("dimension")),
+                "period_id": _period_id(conn, cache, obs),
+            })
+        if rows:
+            conn.execute(insert_ignore(conn, Observation, ["article_id", "span_start", "span_end", "metric_id"]),
+                         rows)
+            n_obs += len(rows)
+    return len(articles), n_obs
