@@ -39,7 +39,7 @@ HEADER = ["name", "kind", "level", "parent", "aliases", "source"]
 ADMIN_KINDS = {"country", "province", "city", "county"}
 
 COUNTRY = "全国"
-COUNTRY_ALIASES = ["我国", "中国", "全国"]
+COUNTRY_ALIASES = ["我国"]  # 中国 alone matches 中国大陆, 中国式… too often
 
 # Codes in the package table that are not GB/T 2260 administrative divisions:
 # statistical-only codes for functional areas, placeholders and the sea area.

@@ -59,7 +59,7 @@ _QUOTE_PAIRS = {"“": "”", "《": "》", "「": "」", "『": "』", '"': '"'
 COREF_WORDS = ("全区", "该区", "我区", "本区", "全市", "本市", "我市", "全县", "全省", "我省", "本省",
                "园区", "区内", "开发区", "经开区", "高新区", "示范区", "全园")
 _COREF = re.compile("|".join(sorted(COREF_WORDS, key=len, reverse=True)))
-_COMPANY = re.compile(r"[\u4e00-\u9fff]{2,}(?:有限公司|股份公司|集团|公司)|^[A-Za-z][A-Za-z0-9]+")
+_COMPANY = re.compile(r"[\u4e00-\u9fff]{2,}(?:有限公司|股份公司|集团|公司)|[A-Z][A-Za-z0-9]+(?=[\u4e00-\u9fff])")
 _PROJECT_AFTER = re.compile(r"^的[^，；。]{1,30}?(?:项目|工程|基地|中心)")
 # Words that open an indicator phrase without being part of it.
 _LEADING = re.compile(
@@ -78,6 +78,9 @@ _GROWTH_WORDS = ("同比增长", "比上年增长", "较上年增长", "增长",
 _KEEP_MODIFIERS = ("预计", "计划", "目标", "力争")
 _MOVE_MODIFIERS = ("累计", "同比")
 _MAX_METRIC = 16
+_NUMERAL = re.compile(r"[一二三四五六七八九十两百千万\d]")
+_CN_DIGITS = re.compile(r"^[零〇一二两三四五六七八九十]+")
+_ADMIN_SUBJECT = re.compile(r"(?:^|[，、；])(?:[省市县])(?:委|政府|[\u4e00-\u9fff]{1,6}?(?:厅|局|委|办))")
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -208,12 +211,15 @@ class Extractor:
             return None
         sentence_head = text[s_start:q.start]
         zone_idx = self._zone_before(ctx, s_start, q.start)
-        if zone_idx is None and _COMPANY.search(sentence_head.lstrip("，,；; ")):
-            return None  # a company's own figure with no zone named in its sentence
+        head = sentence_head.lstrip("，,；; ")
+        if _COMPANY.match(head) or zone_idx is None and _COMPANY.search(head):
+            return None  # a company's own figure, not a zone's
         metric, metric_text, measure, modifiers = self._metric(ctx, q, s_start, prev_end, last_level_metric)
         if metric is None:
             return None
         zone_key, inferred = self._zone(ctx, zone_idx)
+        if zone_idx is None and zone_key and _ADMIN_SUBJECT.search(sentence_head):
+            zone_key = self._admin_of(zone_key, _ADMIN_SUBJECT.search(sentence_head).group().lstrip("，、；")[0])
         if zone_key is None:
             return None
         period = next((p.period for p in reversed(ctx.periods) if s_start <= p.start and p.end <= q.start), None)
@@ -233,6 +239,14 @@ class Extractor:
             unit_inferred=False, scope=scope, span_start=start, span_end=end,
             sentence_start=sent_start, sentence_end=sent_end, printed=ctx.body[start:end],
         )
+
+    def _admin_of(self, key: str, level_char: str) -> str:
+        """The province (省) or city (市) containing ``key``; ``key`` itself if none."""
+        wanted = {"省": "province", "市": "city", "县": "county"}[level_char]
+        for parent in [key, *self.gaz.ancestors(key)]:
+            if self.gaz.zones[parent].kind == wanted:
+                return parent
+        return key
 
     def _zone_before(self, ctx: _Context, start: int, end: int) -> int | None:
         found = None
@@ -258,7 +272,7 @@ class Extractor:
                 clause_start = i + 1
                 break
         raw_before = text[clause_start : q.start]
-        before = self._clean_phrase(ctx, raw_before, clause_start)
+        before = self._quoted_metric(raw_before) or self._clean_phrase(ctx, raw_before, clause_start)
         after = self._noun_after(ctx, q) if q.dimension == "count" else ""
         phrase = after if after and not _ends_with_noun(before) else before
         modifiers = [w for w in (*_KEEP_MODIFIERS, *_MOVE_MODIFIERS) if w in raw_before]
@@ -279,12 +293,23 @@ class Extractor:
             core = re.sub(r"(?:的)?(?:比重|比例|份额|占比)$", "", phrase[1:])
             phrase = f"占{core}比重"
             measure = "share_pct"
+        if (q.dimension == "count" and _CN_DIGITS.match(text[q.number_start:q.number_end])
+                and q.value < 10 and self.gaz.canonical_metric(phrase) is None):
+            return None, raw_before, measure, None  # 两部委, 三批次: words, not figures
         if len(phrase) > _MAX_METRIC:
             phrase = phrase[-_MAX_METRIC:]
         if len(phrase) < 2 or not re.search(r"[\u4e00-\u9fff]", phrase):
             return None, raw_before, measure, None
         metric = self.gaz.canonical_metric(phrase) or phrase
         return metric, phrase, measure, "|".join(modifiers) or None
+
+    @staticmethod
+    def _quoted_metric(raw: str) -> str | None:
+        """``活动“开工项目”23个``: a quoted indicator right before the figure names it."""
+        m = re.search(r"[“\"]([\u4e00-\u9fff]{2,10})[”\"]$", raw)
+        if m and not _NUMERAL.search(m.group(1)):
+            return m.group(1)
+        return None
 
     def _clean_phrase(self, ctx: _Context, raw: str, offset: int) -> str:
         end = offset + len(raw)
@@ -309,7 +334,7 @@ class Extractor:
         """For counts such as ``53个重点项目``: the noun phrase right after the quantity."""
         text = ctx.text
         m = re.match(r"[\u4e00-\u9fffA-Za-z0-9]{2,16}", text[q.end :])
-        if not m or text[q.end] in "的地得以和与及或等左右余多":
+        if not m or text[q.end] in "的地得以和与及或等左右余多次":
             return ""
         noun = m.group()
         cut = _VERB.search(noun)
