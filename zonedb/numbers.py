@@ -120,7 +120,8 @@ _CHARS["半"] = (HALF, None, "半")
 # 廿/卅/卌 are two tokens each: a digit and 十.
 _COMPOSITE = {"廿": 2, "卅": 3, "卌": 4}
 
-_ARABIC = r"[0-9]+(?:[,，][0-9]{3}(?![0-9]))*(?:\.[0-9]+)?|\.[0-9]+"
+# Scientific notation is accepted so that str() of any returned Decimal parses back.
+_ARABIC = r"(?:[0-9]+(?:[,，][0-9]{3}(?![0-9]))*(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3}(?![0-9]))?"
 _WORD_ALT = "|".join(re.escape(w) for w in sorted(_WORDS, key=lambda w: (-len(w), w)) if len(w) > 1)
 _TOKEN_RE = re.compile(
     rf"(?P<num>{_ARABIC})"
@@ -264,7 +265,7 @@ def _number(toks: list[Token]) -> Decimal:
     for kind, val, txt in toks[point + 1:]:
         if kind == DIG and mult == 1:
             digits.append(str(val))
-        elif kind == NUM and mult == 1 and "." not in txt and "," not in txt and "，" not in txt:
+        elif kind == NUM and mult == 1 and txt.isdigit():
             digits.append(txt)
         elif kind == BIG and digits:
             mult *= val  # type: ignore[operator]
