@@ -108,6 +108,11 @@ def find_quantities(text: str) -> list[Quantity]:
         if pre is None and not any(ch in _DIGIT_OR_TEN for ch in body):
             continue  # 万元, 百亿: a bare multiplier is not a number, except in 逾千家, 近万人
         pct = m.group("pct")
+        if not pct and body[-1] in "千百" and len(body) > 1:
+            inner = _match_word(text, ne - 1, _UNIT_WORDS, _UNIT_LENS)
+            if inner is not None and len(inner) > 1:
+                ne -= 1  # 3.2亿千瓦时, 2百分点: the unit word starts with 千/百
+                body = body[:-1]
         end = ne
         while end < n and text[end] in _APPROX_CHARS:
             end += 1
