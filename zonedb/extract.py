@@ -22,7 +22,8 @@ from decimal import Decimal
 from zonedb.gazetteer import ADMIN_KINDS, Gazetteer, Mention
 from zonedb.periods import Period, PeriodMatch, find_periods
 from zonedb.quantities import Quantity, find_quantities
-from zonedb.textnorm import CleanText, clean
+from zonedb.segment import cut
+from zonedb.textnorm import CleanText, clean, has_paragraph_lines
 from zonedb.units import lookup_unit, to_base
 
 
@@ -53,26 +54,41 @@ class Candidate:
     printed: str
 
 
-_SENTENCE_END = re.compile(r"[。！？!?]+")
+_SENTENCE_END = re.compile(r"[。！？!?\n]+")
 _CLAUSE_MARK = frozenset("，,；;：:（(）)、")
 _QUOTE_PAIRS = {"“": "”", "《": "》", "「": "」", "『": "』", '"': '"'}
 COREF_WORDS = ("全区", "该区", "我区", "本区", "全市", "本市", "我市", "全县", "全省", "我省", "本省",
                "园区", "区内", "开发区", "经开区", "高新区", "示范区", "全园")
 _COREF = re.compile("|".join(sorted(COREF_WORDS, key=len, reverse=True)))
+_UNITS_NOT_FIGURES = frozenset({"届"})
 _COMPANY = re.compile(r"[\u4e00-\u9fff]{2,}(?:有限公司|股份公司|集团|公司)|[A-Z][A-Za-z0-9]+(?=[\u4e00-\u9fff])")
 _PROJECT_AFTER = re.compile(r"^的[^，；。]{1,30}?(?:项目|工程|基地|中心)")
-# Words that open an indicator phrase without being part of it.
-_LEADING = re.compile(
-    r"^(?:其中|包含|包括|以及|并且|并|和|及|与|共计|共有|共|现有|已有|拥有|已经|已|本次|此次|目前|"
-    r"同比|比上年|较上年|累计|总计|合计|全年|当年|同期|新|达到|达|为|是|有|完成|实现|再|又|还|均|约|仅)+"
+# Words that open an indicator phrase without being part of it (as jieba tokens).
+_LEADING_TOKENS = frozenset(
+    "其中 包含 包括 以及 并且 并 和 及 与 共计 共有 共 现有 已有 拥有 已经 已 本次 此次 目前 同比 比上年 "
+    "较上年 累计 总计 合计 全年 当年 同期 达到 达 为 是 有 完成 实现 再 又 还 均 约 仅 的 将 要 把 对 向 "
+    "在 让 使 了 之 中 今年 去年 同时 全面 持续 进一步 不断 积极 大力 加快 力争 确保 预计达".split()
 )
-_TRAILING = re.compile(r"(?:的|达到|达|为|是|约|近|超过|超|逾|突破|共|计|分别|了|有|首次|已)+$")
 # Verbs after which the indicator's noun starts (区内企业发放扶持资金 → 扶持资金).
-_VERB = re.compile(
-    r"(?:发放|申请到|争取到|争取|到位|完成|实现|引进|落地|建成|新建|拉动|带动|培育|认定|招引|签订|"
-    r"开展|举办|梳理了|梳理|确定了|确定|获得|拥有|吸引|帮助|兑现|投入|撬动|带来|创造|提供|安排|下达|"
-    r"拨付|筹集|发行|突破|达到)"
+_VERB_TOKENS = frozenset(
+    "发放 申请 争取 到位 完成 实现 引进 落地 建成 新建 拉动 带动 培育 认定 招引 签订 开展 举办 梳理 "
+    "确定 获得 拥有 吸引 帮助 兑现 投入 撬动 带来 创造 提供 安排 下达 拨付 筹集 发行 突破 达到 组织 "
+    "实施 推动 推进 支持 惠及 覆盖 预拨 累计完成 共建 打造 建立 形成 达 为 是 有".split()
 )
+_TRAILING_TOKENS = frozenset(
+    "的 达 达到 为 是 约 近 超过 超 逾 突破 共 计 分别 了 有 和 及 与 以及 等 在 到 至 由 从 保持 "
+    "保持在 提高 提高到 提升 提升到 提升至 增加到 增长到 增至 升至 降至 下降到 降低到 扩大到 缩减 "
+    "缩减至 减少到 控制 控制在 稳定 稳定在 首次 已 累计 新增到 年均到 比 同比 较".split()
+)
+_NOT_INDICATORS = frozenset(
+    "措施 政策 举措 意见 条例 方面 任务 行动 精神 名单 会议 文件 讲话 要求 原则 机制 平台 方案 "
+    "活动 工作 环节 步骤 阶段 重点 亮点 特点 优势 目标 方向 领域 产业链 批次".split()
+)
+_STOP_AFTER = frozenset("以及 和 及 与 或 等 同比 比 较 分别 共 总 达 达到 为 是 在 被 将".split())
+_MONEY_WORDS = frozenset("总投资 投资 产值 营业收入 资金 额度 金额 销售额 营收".split())
+_FILLERS = re.compile(r"分别|目前|都|也|均已|均")
+_TO_VERB = re.compile(r"^(?:[提升增扩下降缩减]\w{0,2})?[到至]$|^(?:提高|提升|增加|增长|扩大|下降|降低|缩减|减少|升|增|降)(?:到|至|为)?$")
+_LABEL_BEFORE = re.compile(r"(?:附件|附表|图|表|第|编号|序号|No\.?|NO\.?)$")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[次批期届个轮项]?")
 _GROWTH_WORDS = ("同比增长", "比上年增长", "较上年增长", "增长", "增速", "增幅", "同比下降", "下降", "减少")
 _KEEP_MODIFIERS = ("预计", "计划", "目标", "力争")
@@ -172,7 +188,7 @@ class Extractor:
     # -- main ------------------------------------------------------------------------------
     def extract(self, body: str, published: date, title: str | None = None) -> list[Candidate]:
         """All observations of one article ``body`` published on ``published``."""
-        ct = clean(body)
+        ct = clean(body, keep_paragraphs=has_paragraph_lines(body))
         text = ct.text
         mentions = self.gaz.find_zones(text)
         names = Counter(k for m in mentions for k in m.keys)
@@ -209,6 +225,11 @@ class Extractor:
             return None
         if q.end < len(text) and text[q.end] in "/×+" or q.start > 0 and text[q.start - 1] in "/×+":
             return None
+        if q.unit in _UNITS_NOT_FIGURES or _LABEL_BEFORE.search(text[max(0, q.start - 3) : q.start]):
+            return None
+        if q.qualifier in ("以上", "以下") and q.end < len(text) and "\u4e00" <= text[q.end] <= "\u9fff" \
+                and text[q.end] != "的":
+            return None  # 10亿元以上重大项目: a size class, not a figure
         sentence_head = text[s_start:q.start]
         zone_idx = self._zone_before(ctx, s_start, q.start)
         head = sentence_head.lstrip("，,；; ")
@@ -275,6 +296,10 @@ class Extractor:
         before = self._quoted_metric(raw_before) or self._clean_phrase(ctx, raw_before, clause_start)
         after = self._noun_after(ctx, q) if q.dimension == "count" else ""
         phrase = after if after and not _ends_with_noun(before) else before
+        if not phrase and last_level_metric and prev_end > s_start and _TO_VERB.search(raw_before):
+            phrase = last_level_metric  # 由60%提高到65%: the second figure shares the metric
+        if phrase in _NOT_INDICATORS or phrase in _VERB_TOKENS:
+            return None, raw_before, "level", None
         modifiers = [w for w in (*_KEEP_MODIFIERS, *_MOVE_MODIFIERS) if w in raw_before]
         for w in _MOVE_MODIFIERS:
             phrase = phrase.replace(w, "")
@@ -319,32 +344,39 @@ class Extractor:
         phrase = _strip_spans(raw, offset, drop)
         phrase = _ORDINAL.sub("", phrase)
         phrase = _COREF.sub("", phrase)
-        phrase = re.sub(r"[^\u4e00-\u9fffA-Za-z0-9]", "", phrase)
-        cut = None
-        for m in _VERB.finditer(phrase):
-            if m.end() < len(phrase):
-                cut = m.end()
-        if cut is not None:
-            phrase = phrase[cut:]
-        phrase = _LEADING.sub("", phrase)
-        phrase = _TRAILING.sub("", phrase)
-        return phrase
+        phrase = _FILLERS.sub("", phrase)
+        phrase = re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", phrase)
+        return _trim_tokens(cut(phrase)) if phrase else ""
 
     def _noun_after(self, ctx: _Context, q: Quantity) -> str:
         """For counts such as ``53个重点项目``: the noun phrase right after the quantity."""
         text = ctx.text
-        m = re.match(r"[\u4e00-\u9fffA-Za-z0-9]{2,16}", text[q.end :])
+        m = re.match(r"[\u4e00-\u9fffA-Za-z]{2,16}", text[q.end :])
         if not m or text[q.end] in "的地得以和与及或等左右余多次":
             return ""
-        noun = m.group()
-        cut = _VERB.search(noun)
-        if cut and cut.start() > 0:
-            noun = noun[: cut.start()]
-        money = re.search(r"(?:总投资|投资|产值|营业收入|资金|额度|金额)", noun)
-        if money and money.start() > 0:
-            noun = noun[: money.start()]
-        return _TRAILING.sub("", noun)
+        words: list[str] = []
+        for token in cut(m.group()):
+            if token in _VERB_TOKENS or token in _STOP_AFTER or (words and token in _MONEY_WORDS):
+                break
+            words.append(token)
+        while words and words[-1] in _TRAILING_TOKENS:
+            words.pop()
+        return "".join(words)
 
 
 def _ends_with_noun(phrase: str) -> bool:
     return len(phrase) >= 2 and phrase[-1] in "目业区园数率额值量收资金"
+
+
+def _trim_tokens(tokens: list[str]) -> str:
+    """Keep the indicator's words: drop leading function words, everything up to the last
+    verb, trailing particles, and leading words beyond the length limit."""
+    last_verb = max((i for i, t in enumerate(tokens[:-1]) if t in _VERB_TOKENS), default=-1)
+    tokens = tokens[last_verb + 1 :]
+    while tokens and tokens[0] in _LEADING_TOKENS:
+        tokens = tokens[1:]
+    while tokens and tokens[-1] in _TRAILING_TOKENS:
+        tokens = tokens[:-1]
+    while tokens and sum(map(len, tokens)) > _MAX_METRIC:
+        tokens = tokens[1:]
+    return "".join(tokens)

@@ -196,7 +196,8 @@ def default_gazetteer() -> Gazetteer:
     for z in zones.values():
         if z.kind == "county" and len(z.name) < 3:
             continue  # two-character county names (城区, 郊区) are ordinary words
-        for surface in (z.name, *z.aliases):
+        # Counties match by full name only: their short forms (通道 for 通道侗族自治县) are words.
+        for surface in (z.name,) if z.kind == "county" else (z.name, *z.aliases):
             table.setdefault(surface, []).append(z.key)
     metrics = {m.name: m for m in load_metrics()}
     index: dict[str, str] = {}

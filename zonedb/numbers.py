@@ -122,47 +122,65 @@ _COMPOSITE = {"廿": 2, "卅": 3, "卌": 4}
 
 # Scientific notation is accepted so that str() of any returned Decimal parses back.
 _ARABIC = r"(?:[0-9]+(?:[,，][0-9]{3}(?![0-9]))*(?:\.[0-9]+)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,3}(?![0-9]))?"
-_WORD_ALT = "|".join(re.escape(w) for w in sorted(_WORDS, key=lambda w: (-len(w), w)) if len(w) > 1)
-_TOKEN_RE = re.compile(
-    rf"(?P<num>{_ARABIC})"
-    r"|(?P<pct>百分)(?=[负負\-0-9.零〇一二三四五六七八九十百两點点壹贰貳叁參肆伍陆陸柒捌玖拾佰])"
-    rf"|(?P<word>{_WORD_ALT})"
-    r"|(?P<ch>.)",
-    re.S,
-)
-_SPACE_RE = re.compile(r"\s+")
+_ARABIC_RE = re.compile(_ARABIC)
+_ARABIC_START = frozenset("0123456789.")
+# Multi-character words by first character, longest first (one dict probe per length).
+_MULTI: dict[str, tuple[int, ...]] = {}
+for _w in _WORDS:
+    if len(_w) > 1:
+        _MULTI[_w[0]] = tuple(sorted({len(_w), *_MULTI.get(_w[0], ())}, reverse=True))
+# 百分 without 之 is a percent prefix only before a number (百分三十, 百分百).
+_PCT_NEXT = frozenset("负負-0123456789.零〇一二三四五六七八九十百两點点壹贰貳叁參肆伍陆陸柒捌玖拾佰")
+_PCT_TOKENS = ((SMALL, 100, "百"), (FRAC, None, "分"))
 
 
 def _tokenize(s: str) -> list[Token]:
+    """Split a whitespace-free expression into tokens; raise ValueError on a stray character."""
     toks: list[Token] = []
     append = toks.append
-    for m in _TOKEN_RE.finditer(s):
-        kind = m.lastgroup
-        txt = m.group()
-        if kind == "num":
-            append((NUM, Decimal(txt.replace(",", "").replace("，", "")), txt))
-        elif kind == "pct":
-            append((SMALL, 100, "百"))
-            append((FRAC, None, "分"))
-        elif kind == "word":
-            append(_WORDS[txt])
-        else:
-            tok = _CHARS.get(txt) or _WORDS.get(txt)
-            if tok is not None:
-                append(tok)
-            elif txt in _COMPOSITE:
-                append((DIG, _COMPOSITE[txt], txt))
-                append((SMALL, 10, txt))
+    i = 0
+    n = len(s)
+    while i < n:
+        c = s[i]
+        if c in _ARABIC_START:
+            m = _ARABIC_RE.match(s, i)
+            if m is not None:
+                txt = m.group()
+                if txt.isdigit():
+                    append((NUM, int(txt), txt))
+                else:
+                    append((NUM, Decimal(txt.replace(",", "").replace("，", "")), txt))
+                i = m.end()
+                continue
+        lens = _MULTI.get(c)
+        if lens is not None:
+            for size in lens:
+                tok = _WORDS.get(s[i:i + size])
+                if tok is not None:
+                    append(tok)
+                    i += size
+                    break
             else:
-                raise ValueError(f"unexpected character {txt!r} in number expression")
+                tok = None
+            if tok is not None:
+                continue
+        if c == "百" and s[i + 1:i + 2] == "分" and s[i + 2:i + 3] in _PCT_NEXT and i + 2 < n:
+            toks.extend(_PCT_TOKENS)
+            i += 2
+            continue
+        tok = _CHARS.get(c) or _WORDS.get(c)
+        if tok is not None:
+            append(tok)
+        elif c in _COMPOSITE:
+            append((DIG, _COMPOSITE[c], c))
+            append((SMALL, 10, c))
+        else:
+            raise ValueError(f"unexpected character {c!r} in number expression")
+        i += 1
     return toks
 
 
 # ----------------------------------------------------------------------------- core grammar
-def _single_arabic_digit(tok: Token) -> bool:
-    return tok[0] == NUM and len(tok[2]) == 1
-
-
 def _int_part(toks: list[Token]) -> tuple[Decimal | int, bool]:
     """Integer grammar over digit / multiplier tokens; return (value, saw_any_numeral)."""
     result: Decimal | int = 0

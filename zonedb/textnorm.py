@@ -64,12 +64,14 @@ class CleanText:
 _WS = re.compile(r"\s+")
 
 
-def clean(text: str) -> CleanText:
+def clean(text: str, *, keep_paragraphs: bool = False) -> CleanText:
     """Fold widths, repair glyphs and join broken lines and padded numbers.
 
     A run of white space is dropped unless both of its neighbours are ASCII letters or
     digits (``GreenTek Innovation`` keeps one space); so ``909.4 亿元`` becomes ``909.4亿元``
-    and ``3.3\\n亿元`` becomes ``3.3亿元``.  Every kept character remembers where it was.
+    and ``3.3\\n亿元`` becomes ``3.3亿元``.  With ``keep_paragraphs`` (text whose lines are
+    paragraphs, not printed columns) a run holding a line break becomes one ``\\n``.
+    Every kept character remembers where it was.
     """
     text = repair_glyphs(fold_width(text))
     out: list[str] = []
@@ -82,7 +84,10 @@ def clean(text: str) -> CleanText:
             index.append(i)
         before = text[start - 1] if start > 0 else ""
         after = text[end] if end < len(text) else ""
-        if before and after and _is_ascii_alnum(before) and _is_ascii_alnum(after):
+        if keep_paragraphs and "\n" in m.group() and before and after:
+            out.append("\n")
+            index.append(start + m.group().index("\n"))
+        elif before and after and _is_ascii_alnum(before) and _is_ascii_alnum(after):
             # Keep one separator, except inside a number broken across a line (51.7\n3).
             if not ("\n" in m.group() and before.isdigit() and after.isdigit()):
                 out.append(" ")
@@ -92,3 +97,10 @@ def clean(text: str) -> CleanText:
         out.append(text[i])
         index.append(i)
     return CleanText("".join(out), tuple(index))
+
+
+def has_paragraph_lines(text: str) -> bool:
+    """True when lines are paragraphs (reports, transcripts), False when they are the short
+    lines of printed columns (text pulled from a newspaper PDF)."""
+    lengths = sorted(len(line.strip()) for line in text.splitlines() if line.strip())
+    return bool(lengths) and lengths[len(lengths) // 2] > 40

@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, create_engine, event, func, or_, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Connection, Engine, bindparam, create_engine, func, or_, select, text
 from sqlalchemy.exc import DBAPIError
 
 from zonedb.errors import ReadOnlyError, ZonedbError
@@ -126,46 +126,55 @@ def _authorizer(action: int, arg1: str | None, *_rest: object) -> int:
     return sqlite3.SQLITE_DENY
 
 
-def readonly_engine(url: str) -> Engine:
-    """An engine that can only read: SQLite opened with ``mode=ro`` and an authorizer that
-    denies every write, ATTACH and PRAGMA; other engines run in read-only transactions."""
-    path = sqlite_path(url)
-    if path is not None:
-        if not path.exists():
-            raise ZonedbError(f"no database at {path}")
-        uri = f"file:{path.resolve()}?mode=ro"
+def _sqlite_readonly(path: Path, sql: str, params: dict[str, Any]) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+    if not path.exists():
+        raise ZonedbError(f"no database at {path}")
+    conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+    conn.set_authorizer(_authorizer)
+    try:
+        cursor = conn.execute(sql, params)
+    except (sqlite3.DatabaseError, sqlite3.ProgrammingError, sqlite3.Warning) as exc:
+        conn.close()
+        message = str(exc)
+        if "not authorized" in message or "readonly" in message:
+            raise ReadOnlyError(f"read-only: this statement would change the database ({message})") from None
+        raise ZonedbError(f"SQL error: {message}") from None
+    columns = [d[0] for d in cursor.description or ()]
 
-        def connect() -> sqlite3.Connection:
-            conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            conn.set_authorizer(_authorizer)
-            return conn
+    def rows() -> Iterator[tuple[Any, ...]]:
+        try:
+            yield from cursor
+        finally:
+            conn.close()
 
-        return create_engine("sqlite://", creator=connect)
-    engine = create_engine(url)
-    if make_url(url).get_backend_name() == "postgresql":
-        @event.listens_for(engine, "begin")
-        def _read_only(conn):  # type: ignore[no-untyped-def]
-            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
-    return engine
+    return columns, rows()
 
 
 def run_readonly_sql(url: str, sql: str, params: dict[str, Any] | None = None
                      ) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
     """Run one statement read-only; return its column names and a row iterator.
 
+    SQLite files are opened with ``mode=ro`` and an authorizer that allows only reading, so
+    writes, ATTACH and PRAGMA fail before they touch the file; other engines run the
+    statement in a read-only transaction.
+
     :raises ReadOnlyError: the statement tries to write or to change the connection.
     :raises ZonedbError: the statement is not valid SQL.
     """
-    engine = readonly_engine(url)
+    path = sqlite_path(url)
+    if path is not None:
+        return _sqlite_readonly(path, sql, params or {})
+    engine = create_engine(url)
     conn = engine.connect()
     try:
-        result = conn.exec_driver_sql(sql, tuple() if params is None else params) if False else \
-            conn.execute(text(sql), params or {})
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql("SET TRANSACTION READ ONLY")
+        result = conn.execute(text(sql), params or {})
     except DBAPIError as exc:
         conn.close()
         engine.dispose()
         message = str(exc.orig)
-        if "not authorized" in message or "readonly" in message or "read-only" in message:
+        if "read-only" in message:
             raise ReadOnlyError(f"read-only: this statement would change the database ({message})") from None
         raise ZonedbError(f"SQL error: {message}") from None
     columns = list(result.keys())
@@ -174,6 +183,7 @@ def run_readonly_sql(url: str, sql: str, params: dict[str, Any] | None = None
         try:
             yield from (tuple(r) for r in result)
         finally:
+            conn.rollback()
             conn.close()
             engine.dispose()
 
