@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Context, Decimal, DecimalException, localcontext
+from decimal import Context, Decimal, DecimalException, getcontext, localcontext
 
 from zonedb.textnorm import fold_width
 from zonedb.units import CURRENCY_NAMES, lookup_unit, unit_words
@@ -25,6 +25,8 @@ from zonedb.units import CURRENCY_NAMES, lookup_unit, unit_words
 __all__ = ["Amount", "parse_amount", "parse_number", "QUALIFIERS", "canonical_qualifier"]
 
 _CTX = Context(prec=40)
+# Sums and products of parsed decimals stay exact below this many significant digits.
+_MIN_PREC = 28
 
 # ----------------------------------------------------------------------------- token kinds
 DIG, NUM, SMALL, BIG, POINT, DASH, NEG, FRAC, AND, RANGE, JI, APPROX, HALF = range(13)
@@ -254,7 +256,7 @@ def _int_part(toks: list[Token]) -> tuple[Decimal | int, bool]:
     return result + section, seen
 
 
-def _number(toks: list[Token]) -> Decimal:
+def _number(toks: list[Token]) -> Decimal | int:
     """One unsigned number: integer grammar, optional 点 fraction and trailing multipliers."""
     if not toks:
         raise ValueError("no number")
@@ -276,7 +278,7 @@ def _number(toks: list[Token]) -> Decimal:
         value, seen = _int_part(toks)
         if not seen:
             raise ValueError("no digits")
-        return Decimal(value) if isinstance(value, int) else value
+        return value
     ipart, seen = _int_part(toks[:point]) if point else (0, False)
     digits: list[str] = []
     mult = 1
@@ -573,8 +575,10 @@ def _amount(s: str) -> Amount:
     return Amount(value, high, unit, qualifier)
 
 
-def _tidy(d: Decimal) -> Decimal:
+def _tidy(d: Decimal | int) -> Decimal:
     """Drop exponent and trailing zeros without scientific notation (2000.0 -> 2000)."""
+    if isinstance(d, int):
+        return Decimal(d)
     if d == d.to_integral_value():
         return Decimal(int(d))
     text = format(d, "f")
@@ -586,7 +590,7 @@ def _tidy(d: Decimal) -> Decimal:
 def _prepare(text: str) -> str:
     if not isinstance(text, str):
         raise ValueError("expected a string")
-    s = _SPACE_RE.sub("", fold_width(text))
+    s = "".join(fold_width(text).split())
     if not s:
         raise ValueError("empty expression")
     if len(s) > 200:
@@ -604,17 +608,23 @@ def parse_amount(text: str) -> Amount:
     """
     s = _prepare(text)
     try:
-        with localcontext(_CTX):
-            try:
-                amount = _amount(s)
-            except ValueError:
-                amount = _sub_only(s)
-                if amount is None:
-                    raise
-            high = _tidy(amount.high) if amount.high is not None else None
-            return Amount(_tidy(amount.value), high, amount.unit, amount.qualifier)
+        if getcontext().prec >= _MIN_PREC:
+            return _parse_prepared(s)
+        with localcontext(_CTX):  # a caller shrank the global context: use our own
+            return _parse_prepared(s)
     except (DecimalException, ArithmeticError, OverflowError) as exc:
         raise ValueError(f"number out of range: {exc}") from None
+
+
+def _parse_prepared(s: str) -> Amount:
+    try:
+        amount = _amount(s)
+    except ValueError:
+        amount = _sub_only(s)
+        if amount is None:
+            raise
+    high = _tidy(amount.high) if amount.high is not None else None
+    return Amount(_tidy(amount.value), high, amount.unit, amount.qualifier)
 
 
 def _sub_only(s: str) -> Amount | None:
