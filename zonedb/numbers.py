@@ -136,14 +136,27 @@ _PCT_NEXT = frozenset("负負-0123456789.零〇一二三四五六七八九十百
 _PCT_TOKENS = ((SMALL, 100, "百"), (FRAC, None, "分"))
 
 
+# Characters that always make exactly one token (no longer word starts with them).
+_SIMPLE: dict[str, Token] = {
+    c: t for c, t in {**{w: t for w, t in _WORDS.items() if len(w) == 1}, **_CHARS}.items()
+    if c not in _MULTI and c not in _ARABIC_START and c != "百"
+}
+
+
 def _tokenize(s: str) -> list[Token]:
     """Split a whitespace-free expression into tokens; raise ValueError on a stray character."""
     toks: list[Token] = []
     append = toks.append
+    simple = _SIMPLE
     i = 0
     n = len(s)
     while i < n:
         c = s[i]
+        tok = simple.get(c)
+        if tok is not None:
+            append(tok)
+            i += 1
+            continue
         if c in _ARABIC_START:
             m = _ARABIC_RE.match(s, i)
             if m is not None:
@@ -430,6 +443,9 @@ def _core(toks: list[Token]) -> _Core:
 
 
 # ----------------------------------------------------------------------------- amount
+# Internal result: (value, high, unit, qualifier); values may still be int before tidying.
+_Raw = tuple[Decimal | int, Decimal | int | None, str | None, str | None]
+
 @dataclass(frozen=True, slots=True)
 class Amount:
     """A parsed expression: ``value`` (low end of a range) and ``high`` in canonical ``unit``."""
@@ -472,8 +488,38 @@ def _canon_unit(word: str) -> str:
     return unit.name
 
 
-def _amount(s: str) -> Amount:
+_PLAIN_KINDS = frozenset({DIG, NUM, SMALL, BIG})
+
+
+def _fast(toks: list[Token]) -> Decimal | int | None:
+    """Value of a plain (signed) numeral without units, qualifiers or ranges; else None."""
+    neg = toks[0][0] in (NEG, DASH)
+    body = toks[1:] if neg else toks
+    if not body:
+        return None
+    point = False
+    prev = -1
+    for kind, val, _txt in body:
+        if kind == POINT:
+            point = True
+        elif kind not in _PLAIN_KINDS:
+            return None
+        elif kind == DIG and prev == DIG and val:
+            return None  # 三五百, 十七八万 may be ranges: leave them to the full grammar
+        prev = kind if kind != DIG or val else -1
+    if point:
+        value = _number(body)
+    else:
+        value, _seen = _int_part(body)
+    return -value if neg else value
+
+
+def _amount(s: str) -> _Raw:
     toks = _tokenize(s)
+    if toks:
+        fast = _fast(toks)
+        if fast is not None:
+            return fast, None, None, None
     n = len(toks)
     i = 0
     qualifier: str | None = None
@@ -572,7 +618,7 @@ def _amount(s: str) -> Amount:
     if unit == "%" and scale_word == "成":
         value = value * 10
         high = high * 10 if high is not None else None
-    return Amount(value, high, unit, qualifier)
+    return value, high, unit, qualifier
 
 
 def _tidy(d: Decimal | int) -> Decimal:
@@ -606,6 +652,21 @@ def parse_amount(text: str) -> Amount:
     >>> parse_amount("3—5亿元").high
     Decimal('500000000')
     """
+    return Amount(*_parse(text))
+
+
+def _parse_prepared(s: str) -> _Raw:
+    try:
+        value, high, unit, qualifier = _amount(s)
+    except ValueError:
+        raw = _sub_only(s)
+        if raw is None:
+            raise
+        value, high, unit, qualifier = raw
+    return _tidy(value), (_tidy(high) if high is not None else None), unit, qualifier
+
+
+def _parse(text: str) -> _Raw:
     s = _prepare(text)
     try:
         if getcontext().prec >= _MIN_PREC:
@@ -616,18 +677,7 @@ def parse_amount(text: str) -> Amount:
         raise ValueError(f"number out of range: {exc}") from None
 
 
-def _parse_prepared(s: str) -> Amount:
-    try:
-        amount = _amount(s)
-    except ValueError:
-        amount = _sub_only(s)
-        if amount is None:
-            raise
-    high = _tidy(amount.high) if amount.high is not None else None
-    return Amount(_tidy(amount.value), high, amount.unit, amount.qualifier)
-
-
-def _sub_only(s: str) -> Amount | None:
+def _sub_only(s: str) -> _Raw | None:
     """伍角, 负壹分, 伍角贰分: money written in 角/分 only."""
     if not s.endswith(("角", "毛", "分")) or "分之" in s:
         return None
@@ -642,7 +692,7 @@ def _sub_only(s: str) -> Amount | None:
         total += core.lo * _SUBS[part[-1]]
     if "".join(re.findall(r"[^角毛分]+[角毛分]", body)) != body:
         return None
-    return Amount(-total if neg else total, None, "元", None)
+    return -total if neg else total, None, "元", None
 
 
 def parse_number(text: str) -> Decimal | tuple[Decimal, Decimal] | None:
@@ -656,10 +706,9 @@ def parse_number(text: str) -> Decimal | tuple[Decimal, Decimal] | None:
     >>> parse_number("十七八万")
     (Decimal('170000'), Decimal('180000'))
     """
-    amount = parse_amount(text)
-    value, high = amount.value, amount.high
-    if amount.unit in ("‰", "‱"):
-        div = Decimal(1000 if amount.unit == "‰" else 10000)
+    value, high, unit, _qualifier = _parse(text)
+    if unit in ("‰", "‱"):
+        div = Decimal(1000 if unit == "‰" else 10000)
         value = _tidy(_CTX.divide(value, div))
         high = _tidy(_CTX.divide(high, div)) if high is not None else None
     if high is not None:
