@@ -7,6 +7,7 @@ input, database problem), 2 a usage error, 130 interrupted.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from decimal import Decimal
 from typing import Annotated, Any
@@ -49,6 +50,9 @@ EXPORT_COLUMNS = (
 QUERY_COLUMNS = ("id", "zone", "metric", "period", "value", "unit", "qualifier", "published", "document", "printed")
 
 
+_LINE_BREAKS = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*")
+
+
 def _err(message: str) -> None:
     typer.echo(message, err=True)
 
@@ -83,7 +87,10 @@ def _open(db: str | None):  # type: ignore[no-untyped-def]
 
 
 def _exact(row: dict[str, Any]) -> dict[str, Any]:
+    """Exact Decimal values, and the evidence sentence with the PDF line breaks joined."""
     row = dict(row)
+    if row.get("evidence"):
+        row["evidence"] = _LINE_BREAKS.sub("", row["evidence"]).strip()
     if row.get("value_exact") is not None:
         row["value"] = Decimal(row["value_exact"])
     if row.get("value_high") is not None:

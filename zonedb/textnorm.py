@@ -99,8 +99,18 @@ def clean(text: str, *, keep_paragraphs: bool = False) -> CleanText:
     return CleanText("".join(out), tuple(index))
 
 
+_PARAGRAPH_END = "。！？!?：:；;”」』）)…"
+
+
 def has_paragraph_lines(text: str) -> bool:
-    """True when lines are paragraphs (reports, transcripts), False when they are the short
-    lines of printed columns (text pulled from a newspaper PDF)."""
-    lengths = sorted(len(line.strip()) for line in text.splitlines() if line.strip())
-    return bool(lengths) and lengths[len(lengths) // 2] > 40
+    """True when lines are paragraphs (reports, transcripts), False when lines break
+    mid-sentence as in the printed columns of a newspaper PDF.
+
+    Lines longer than a headline are paragraphs when most of them end a sentence.
+    """
+    lines = [line.strip() for line in text.strip().splitlines()][1:]  # the first line may be a title
+    body_lines = [line for line in lines if len(line) > 20]
+    if not body_lines:
+        return False
+    ended = sum(1 for line in body_lines if line[-1] in _PARAGRAPH_END)
+    return ended >= 0.6 * len(body_lines)

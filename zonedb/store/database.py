@@ -68,7 +68,7 @@ def sync_reference_data(db: Database, gaz: Gazetteer) -> None:
             {"key": z.key, "name": z.name, "kind": z.kind, "level": z.level, "source": z.source, "builtin": True}
             for z in gaz.zones.values()
         ])
-        ids = dict(session.execute(select(Zone.key, Zone.id)).tuples().all())
+        ids = {k: i for k, i in session.execute(select(Zone.key, Zone.id))}
         parents = [{"id": ids[z.key], "parent_id": ids[z.parent]}
                    for z in gaz.zones.values() if z.parent and z.parent in ids]
         if parents:
@@ -80,7 +80,7 @@ def sync_reference_data(db: Database, gaz: Gazetteer) -> None:
             {"name": m.name, "code": m.code, "dimension": m.dimension, "builtin": True}
             for m in gaz.metrics.values()
         ])
-        mids = dict(session.execute(select(Metric.name, Metric.id)).tuples().all())
+        mids = {n: i for n, i in session.execute(select(Metric.name, Metric.id))}
         rows = [{"metric_id": mids[m.name], "alias": a} for m in gaz.metrics.values() for a in m.aliases]
         if rows:
             conn.execute(insert_ignore(conn, MetricAlias, ["alias", "metric_id"]), rows)
