@@ -374,7 +374,7 @@ def _single(toks: list[Token]) -> _Core:
         toks = toks[1:]
     clean: list[Token] = []
     lead_ji = False
-    for idx, t in enumerate(toks):
+    for idx, t in enumerate(toks if any(t[0] in (APPROX, JI) for t in toks) else ()):
         if t[0] == APPROX:
             qualifier = qualifier or t[1]  # type: ignore[assignment]
         elif t[0] == JI:
@@ -385,7 +385,8 @@ def _single(toks: list[Token]) -> _Core:
                 qualifier = qualifier or "几"
         else:
             clean.append(t)
-    toks = clean
+    if clean:
+        toks = clean
     if not toks:
         raise ValueError("no number")
     core: _Core
@@ -504,7 +505,7 @@ def _fast(toks: list[Token]) -> Decimal | int | None:
             point = True
         elif kind not in _PLAIN_KINDS:
             return None
-        elif kind == DIG and prev == DIG and val:
+        elif kind == DIG and prev == DIG and val and not point:
             return None  # 三五百, 十七八万 may be ranges: leave them to the full grammar
         prev = kind if kind != DIG or val else -1
     if point:
@@ -514,12 +515,47 @@ def _fast(toks: list[Token]) -> Decimal | int | None:
     return -value if neg else value
 
 
+def _simple(toks: list[Token]) -> _Raw | None:
+    """[qualifier] plain numeral [多/余] [unit] [qualifier]: the common shape, done directly."""
+    n = len(toks)
+    i = 0
+    pre = None
+    while i < n and toks[i][0] == QPRE:
+        pre = pre or toks[i][1]
+        i += 1
+    j = n
+    post = None
+    while j > i and toks[j - 1][0] in (QPOST, SKIP):
+        if toks[j - 1][0] == QPOST:
+            post = toks[j - 1][1]
+        j -= 1
+    word = None
+    if j > i and toks[j - 1][0] == UNIT:
+        word = toks[j - 1][2]
+        j -= 1
+    approx = None
+    if j > i and toks[j - 1][0] == APPROX:
+        approx = toks[j - 1][1]
+        j -= 1
+    if j == i:
+        return None
+    value = _fast(toks[i:j] if i or j < n else toks)
+    if value is None:
+        return None
+    unit = None
+    if word is not None:
+        unit = _canon_unit(word)
+        if word == "成":
+            value = value * 10
+    return value, None, unit, pre or approx or post  # type: ignore[return-value]
+
+
 def _amount(s: str) -> _Raw:
     toks = _tokenize(s)
     if toks:
-        fast = _fast(toks)
-        if fast is not None:
-            return fast, None, None, None
+        simple = _simple(toks)
+        if simple is not None:
+            return simple
     n = len(toks)
     i = 0
     qualifier: str | None = None
@@ -603,6 +639,12 @@ def _amount(s: str) -> _Raw:
             continue
         if kind in _NUMBER_START:
             # money sub-units: 十块三毛, 123元1角1分, 壹万元零壹分; or 伍角 with no 元
+            if money_main and i + 1 < n and toks[i + 1][0] == SUB and kind in (DIG, NUM) and (
+                    kind == DIG or txt.isdigit()):
+                add = val * toks[i + 1][1]  # type: ignore[operator]
+                value = value + add if value >= 0 else value - add
+                i += 2
+                continue
             k = _read_core(toks, i)
             if k < n and toks[k][0] == SUB:
                 sub = _core(toks[i:k])
@@ -633,10 +675,26 @@ def _tidy(d: Decimal | int) -> Decimal:
     return Decimal(text)
 
 
+def _prep_table() -> dict[int, str | None]:
+    """One translate table: fold_width's mapping plus deletion of every white-space character."""
+    table: dict[int, str | None] = {}
+    for cp in (*range(0xFF01, 0xFF5F), 0x3000):
+        folded = fold_width(chr(cp))
+        if folded != chr(cp):
+            table[cp] = folded
+    for cp in range(0x3001):
+        if chr(cp).isspace():
+            table[cp] = None
+    return table
+
+
+_PREP_TABLE = _prep_table()
+
+
 def _prepare(text: str) -> str:
     if not isinstance(text, str):
         raise ValueError("expected a string")
-    s = "".join(fold_width(text).split())
+    s = text.translate(_PREP_TABLE)
     if not s:
         raise ValueError("empty expression")
     if len(s) > 200:
