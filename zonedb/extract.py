@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -25,6 +25,7 @@ from zonedb.quantities import Quantity, find_quantities
 from zonedb.segment import cut
 from zonedb.textnorm import CleanText, clean, has_paragraph_lines
 from zonedb.units import lookup_unit, to_base
+from zonedb.zonefinder import defined_aliases, discover_zones, find_surfaces
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class Candidate:
     """One extracted observation; spans are half-open offsets into the article body."""
 
     zone_key: str
+    zone_kind: str | None  # set for zones found in the text but not in the reference list
     zone_inferred: bool
     metric: str
     metric_text: str
@@ -94,6 +96,7 @@ _GROWTH_WORDS = ("同比增长", "比上年增长", "较上年增长", "增长",
 _KEEP_MODIFIERS = ("预计", "计划", "目标", "力争")
 _MOVE_MODIFIERS = ("累计", "同比")
 _MAX_METRIC = 16
+_BARE_NUMBER = re.compile(r"(?<![\d.年月日第:：/])\d+(?:\.\d+)?(?=[，,；;])")
 _NUMERAL = re.compile(r"[一二三四五六七八九十两百千万\d]")
 _CN_DIGITS = re.compile(r"^[零〇一二两三四五六七八九十]+")
 _ADMIN_SUBJECT = re.compile(r"(?:^|[，、；])(?:[省市县])(?:委|政府|[\u4e00-\u9fff]{1,6}?(?:厅|局|委|办))")
@@ -154,6 +157,7 @@ class Extractor:
 
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gaz = gazetteer
+        self._found_kinds: dict[str, str] = {}
 
     # -- zones -----------------------------------------------------------------------------
     def _resolve_mention(self, mention: Mention, context_keys: Counter[str]) -> str | None:
@@ -181,16 +185,36 @@ class Extractor:
             return None
         def weight(item: tuple[str, int]) -> tuple[int, int]:
             key, n = item
-            kind = self.gaz.zones[key].kind
+            kind = self._kind(key)
             return (n * (2 if kind not in ADMIN_KINDS else 1), -list(votes).index(key))
         return max(votes.items(), key=weight)[0]
+
+    def _mentions(self, text: str) -> list[Mention]:
+        """Reference-list zones, plus zones of recognisable form and aliases the text defines."""
+        mentions = self.gaz.find_zones(text)
+        found = discover_zones(text, self.gaz, mentions)
+        extra = {surface: z.key for z in found for surface in z.surfaces}
+        extra.update(defined_aliases(text, self.gaz, mentions))
+        self._found_kinds = {z.key: z.kind for z in found}
+        if extra:
+            new = find_surfaces(text, extra)
+            # A found zone supersedes the place names inside it (贵州, 铜仁 in 贵州铜仁大龙经济开发区).
+            mentions = [m for m in mentions if not any(n.start <= m.start and m.end <= n.end for n in new)]
+            taken = [(m.start, m.end) for m in mentions]
+            mentions += [m for m in new if not any(a < m.end and m.start < b for a, b in taken)]
+            mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def _kind(self, key: str) -> str:
+        entry = self.gaz.zones.get(key)
+        return entry.kind if entry else self._found_kinds.get(key, "development_zone")
 
     # -- main ------------------------------------------------------------------------------
     def extract(self, body: str, published: date, title: str | None = None) -> list[Candidate]:
         """All observations of one article ``body`` published on ``published``."""
         ct = clean(body, keep_paragraphs=has_paragraph_lines(body))
         text = ct.text
-        mentions = self.gaz.find_zones(text)
+        mentions = self._mentions(text)
         names = Counter(k for m in mentions for k in m.keys)
         keys = [self._resolve_mention(m, names) for m in mentions]
         ctx = _Context(
@@ -208,6 +232,7 @@ class Extractor:
             in_sentence = [q for q in quantities if s_start <= q.start < s_end]
             last_level_metric: str | None = None
             prev_end = s_start
+            found: list[tuple[Candidate, Quantity]] = []
             for q in in_sentence:
                 cand = self._candidate(ct, ctx, q, s_start, s_end, prev_end, last_level_metric)
                 prev_end = q.end
@@ -215,7 +240,40 @@ class Extractor:
                     continue
                 if cand.measure == "level":
                     last_level_metric = cand.metric
-                out.append(cand)
+                found.append((cand, q))
+            out.extend(c for c, _ in found)
+            out.extend(self._inferred_units(ct, ctx, s_start, s_end, in_sentence, found))
+        out.sort(key=lambda c: c.span_start)
+        return out
+
+    def _inferred_units(self, ct: CleanText, ctx: _Context, s_start: int, s_end: int,
+                        quantities: list[Quantity], found: list[tuple[Candidate, Quantity]]) -> list[Candidate]:
+        """Numbers printed without a unit (总投资51.73，其中…总投资50.4亿元) take the unit of a
+        sibling with the same metric in the same sentence; they are marked as inferred."""
+        out = []
+        for m in _BARE_NUMBER.finditer(ctx.text, s_start, s_end):
+            if any(q.start <= m.start() < q.end for q in quantities):
+                continue
+            prev_end = max((q.end for q in quantities if q.end <= m.start()), default=s_start)
+            bare = Quantity(m.start(), m.end(), m.start(), m.end(), Decimal(m.group()), None, "", "none",
+                            None, m.group())
+            cand = self._candidate(ct, ctx, bare, s_start, s_end, prev_end, None)
+            if cand is None:
+                continue
+            sibling = next(((c, q) for c, q in found if c.metric == cand.metric and c.measure == "level"
+                            and c.dimension != "count"), None)
+            if sibling is None:
+                continue
+            c, q = sibling
+            digits = re.match(r"\d+(?:\.\d+)?", ctx.text[q.number_start : q.number_end])
+            if digits is None or Decimal(digits.group()) == 0:
+                continue
+            printed_number = Decimal(digits.group())
+            value = bare.value * (q.value / printed_number)
+            unit_obj = lookup_unit(c.unit)
+            base_value, base_unit = to_base(value, unit_obj) if unit_obj is not None else (None, None)
+            out.append(replace(cand, value=value, unit=c.unit, dimension=c.dimension, base_value=base_value,
+                               base_unit=base_unit, unit_inferred=True))
         return out
 
     def _candidate(self, ct: CleanText, ctx: _Context, q: Quantity, s_start: int, s_end: int,
@@ -254,7 +312,8 @@ class Extractor:
         start, end = ct.to_original(q.start, q.end)
         sent_start, sent_end = ct.to_original(s_start, s_end)
         return Candidate(
-            zone_key=zone_key, zone_inferred=inferred, metric=metric, metric_text=metric_text,
+            zone_key=zone_key, zone_kind=None if zone_key in self.gaz.zones else self._kind(zone_key),
+            zone_inferred=inferred, metric=metric, metric_text=metric_text,
             measure=measure, modifiers=modifiers, period=period, value=value, high=high, unit=unit,
             dimension=dimension, base_value=base_value, base_unit=base_unit, qualifier=q.qualifier,
             unit_inferred=False, scope=scope, span_start=start, span_end=end,
@@ -265,7 +324,7 @@ class Extractor:
         """The province (省) or city (市) containing ``key``; ``key`` itself if none."""
         wanted = {"省": "province", "市": "city", "县": "county"}[level_char]
         for parent in [key, *self.gaz.ancestors(key)]:
-            if self.gaz.zones[parent].kind == wanted:
+            if self._kind(parent) == wanted:
                 return parent
         return key
 

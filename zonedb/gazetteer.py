@@ -61,7 +61,8 @@ class Mention:
     keys: tuple[str, ...]
 
 
-def _derived_aliases(name: str, kind: str) -> set[str]:
+def derived_aliases(name: str, kind: str) -> set[str]:
+    """Standard short forms of a zone name (高平经济技术开发区 → 高平经开区, 高平开发区 …)."""
     out: set[str] = set()
     bare = re.sub(r"^中国[（(](.+?)[)）]", r"\1", name)
     if bare != name:
@@ -101,7 +102,7 @@ def load_zones() -> tuple[ZoneEntry, ...]:
         parent = (row.get("parent") or "").strip() or None
         key = name if counts[name] == 1 or not parent else f"{parent}/{name}"
         listed = {a.strip() for a in (row.get("aliases") or "").split("|") if a.strip()}
-        aliases = tuple(sorted((listed | _derived_aliases(name, kind)) - {name}))
+        aliases = tuple(sorted((listed | derived_aliases(name, kind)) - {name}))
         entries.append(ZoneEntry(key, name, kind, (row.get("level") or "").strip() or None, parent, aliases,
                                  (row.get("source") or "").strip() or None))
     return tuple(entries)

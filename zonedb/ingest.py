@@ -128,7 +128,7 @@ def _observation_row(c: Candidate, gaz: Gazetteer) -> ObservationRow:
     return ObservationRow(
         zone_key=c.zone_key,
         zone_name=zone.name if zone else c.zone_key,
-        zone_kind=zone.kind if zone else "development_zone",
+        zone_kind=zone.kind if zone else (c.zone_kind or "development_zone"),
         metric=c.metric,
         period_code=p.code if p else None,
         period_kind=p.kind if p else None,

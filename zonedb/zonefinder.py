@@ -1,0 +1,122 @@
+"""Zones named in a text but missing from the reference list, and aliases a text defines.
+
+* ``贵州铜仁大龙经济开发区`` is recognisable by its suffix and its place-name prefix, so it is
+  a zone even when the packaged list lacks it; its standard short forms (大龙经开区 …) are
+  derived the same way as for listed zones.
+* ``临汾经济开发区（以下简称“临开”）`` defines 临开 as an alias for the rest of the document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from zonedb.gazetteer import ADMIN_KINDS, Gazetteer, Mention, derived_aliases
+
+SUFFIX_KINDS: tuple[tuple[str, str], ...] = (
+    ("经济技术开发区", "etdz"),
+    ("高新技术产业开发区", "hitech"),
+    ("高新技术开发区", "hitech"),
+    ("经济开发区", "development_zone"),
+    ("综合保税区", "bonded"),
+    ("自由贸易试验区", "ftz"),
+    ("工业园区", "development_zone"),
+    ("产业园区", "development_zone"),
+    ("经开区", "development_zone"),
+    ("高新区", "hitech"),
+    ("开发区", "development_zone"),
+)
+_SUFFIX = re.compile(
+    r"[\u4e00-\u9fff]{2,10}?(?:" + "|".join(s for s, _ in SUFFIX_KINDS) + ")"
+)
+# Characters and words after which a zone name starts (在贵州铜仁大龙经济开发区 → 贵州…).
+_LEFT_CUT = re.compile(r".*(?:在|赴|于|到|对|与|和|及|是|为|的|了|把|将|向|从|由|以|等|入驻|落户|位于|来自|走进|考察|、)")
+_DEFINED = re.compile(
+    r"(?P<full>[\u4e00-\u9fff()（）]{4,30}?)[（(](?:以下)?简称[“\"「]?(?P<short>[\u4e00-\u9fff]{2,8})[”\"」]?[）)]"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FoundZone:
+    """A zone found in text: its key (the full name), kind, and every surface to match."""
+
+    key: str
+    kind: str
+    surfaces: tuple[str, ...]
+
+
+def _kind_of(name: str) -> str:
+    return next(kind for suffix, kind in SUFFIX_KINDS if name.endswith(suffix))
+
+
+def _starts_with_place(gaz: Gazetteer, name: str) -> bool:
+    for m in gaz.find_zones(name):
+        if m.start == 0 and any(gaz.zones[k].kind in ADMIN_KINDS for k in m.keys):
+            return m.end < len(name)
+    return False
+
+
+def discover_zones(text: str, gaz: Gazetteer, known: list[Mention]) -> list[FoundZone]:
+    """Zones of recognisable form in ``text`` that no known mention covers."""
+    covered = [(m.start, m.end) for m in known]
+    found: dict[str, FoundZone] = {}
+    for m in _SUFFIX.finditer(text):
+        suffix_start = m.end() - len(_kind_suffix(m.group()))
+        if any(a < m.end() and suffix_start < b for a, b in covered):
+            continue  # the zone itself is known (高平经开区), or its suffix belongs to one
+        candidate = m.group()
+        cut = _LEFT_CUT.match(candidate[: -len(_kind_suffix(candidate))])
+        if cut:
+            candidate = candidate[cut.end():]
+        if candidate in found or not _starts_with_place(gaz, candidate):
+            continue
+        kind = _kind_of(candidate)
+        names = {candidate, *_without_places(gaz, candidate)}
+        surfaces = set(names)
+        for name in names:
+            surfaces |= derived_aliases(name, kind)
+        found[candidate] = FoundZone(candidate, kind, (candidate, *sorted(surfaces - {candidate})))
+    return list(found.values())
+
+
+def _without_places(gaz: Gazetteer, name: str) -> list[str]:
+    """The name with its leading place names dropped one by one (贵州铜仁大龙… → 铜仁大龙…, 大龙…)."""
+    out = []
+    while True:
+        head = next((m for m in gaz.find_zones(name) if m.start == 0), None)
+        if head is None or len(name) - head.end < len(_kind_suffix(name)) + 2:
+            return out
+        name = name[head.end :]
+        out.append(name)
+
+
+def _kind_suffix(name: str) -> str:
+    return next(suffix for suffix, _ in SUFFIX_KINDS if name.endswith(suffix))
+
+
+def defined_aliases(text: str, gaz: Gazetteer, known: list[Mention]) -> dict[str, str]:
+    """``{short: zone key}`` for aliases the text defines with 简称 after a known zone name."""
+    out: dict[str, str] = {}
+    by_end = {m.end: m for m in known}
+    for m in _DEFINED.finditer(text):
+        short = m.group("short")
+        full_end = m.end("full")
+        mention = by_end.get(full_end)
+        if mention is not None and len(mention.keys) == 1:
+            out[short] = mention.keys[0]
+    return out
+
+
+def find_surfaces(text: str, surfaces: dict[str, str]) -> list[Mention]:
+    """Plain occurrences of a few extra surfaces (``{surface: key}``), longest first, non-overlapping."""
+    hits: list[Mention] = []
+    taken: list[tuple[int, int]] = []
+    for surface in sorted(surfaces, key=len, reverse=True):
+        start = text.find(surface)
+        while start != -1:
+            end = start + len(surface)
+            if not any(a < end and start < b for a, b in taken):
+                hits.append(Mention(start, end, surface, (surfaces[surface],)))
+                taken.append((start, end))
+            start = text.find(surface, end)
+    return sorted(hits, key=lambda h: h.start)
