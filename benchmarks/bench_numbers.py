@@ -62,12 +62,26 @@ def _safe(fn: Callable[[str], object]) -> Callable[[str], object]:
     return call
 
 
-def _rate(fn: Callable[[str], object], texts: list[str], repeat: int) -> float:
+def _pass(fn: Callable[[str], object], texts: list[str]) -> float:
     start = time.perf_counter()
-    for _ in range(repeat):
-        for t in texts:
-            fn(t)
-    return repeat * len(texts) / (time.perf_counter() - start)
+    for t in texts:
+        fn(t)
+    return time.perf_counter() - start
+
+
+def _rates(a: Callable[[str], object], b: Callable[[str], object], texts: list[str],
+           repeat: int) -> tuple[float, float]:
+    """Calls per second of ``a`` and ``b``, passes interleaved (ABBA) so load drift cancels."""
+    ta = tb = 0.0
+    for k in range(repeat):
+        if k % 2:
+            tb += _pass(b, texts)
+            ta += _pass(a, texts)
+        else:
+            ta += _pass(a, texts)
+            tb += _pass(b, texts)
+    calls = repeat * len(texts)
+    return calls / ta, calls / tb
 
 
 def bench_expressions(texts: list[str], rounds: int, repeat: int) -> None:
@@ -80,10 +94,9 @@ def bench_expressions(texts: list[str], rounds: int, repeat: int) -> None:
         ours(t)
         peer(t)
     ratios: list[float] = []
-    print(f"expressions: {len(texts)} case texts x {repeat} per round, {rounds} rounds")
+    print(f"expressions: {len(texts)} case texts x {repeat} interleaved passes per round, {rounds} rounds")
     for r in range(rounds):
-        a = _rate(ours, texts, repeat)
-        b = _rate(peer, texts, repeat)
+        a, b = _rates(ours, peer, texts, repeat)
         ratios.append(a / b)
         print(f"  round {r + 1}: zonedb {a:,.0f} expr/s   cn2an {b:,.0f} expr/s   ratio {a / b:.2f}")
     print(f"  median ratio zonedb/cn2an: {statistics.median(ratios):.2f}x")

@@ -136,23 +136,43 @@ _PCT_NEXT = frozenset("负負-0123456789.零〇一二三四五六七八九十百
 _PCT_TOKENS = ((SMALL, 100, "百"), (FRAC, None, "分"))
 
 
-# Characters that always make exactly one token (no longer word starts with them).
-_SIMPLE: dict[str, Token] = {
+# Characters that make one token each.  When a text holds none of the multi-character words,
+# no Arabic digit, no 百分 and no other character, it is tokenised by a dict lookup per char.
+_ONE_CHAR: dict[str, Token] = {
     c: t for c, t in {**{w: t for w, t in _WORDS.items() if len(w) == 1}, **_CHARS}.items()
-    if c not in _MULTI and c not in _ARABIC_START and c != "百"
+    if len(c) == 1 and c not in _ARABIC_START
 }
+# Single-character tokens that never start a longer word.
+_PLAIN_CHAR: dict[str, Token] = {c: t for c, t in _ONE_CHAR.items() if c not in _MULTI and c != "百"}
+_OTHER_CHAR_RE = re.compile("[^" + "".join(re.escape(c) for c in sorted(_ONE_CHAR)) + "]")
+
+
+def _multi_word_re() -> re.Pattern[str]:
+    by_first: dict[str, list[str]] = {}
+    for w in _WORDS:
+        if len(w) > 1:
+            by_first.setdefault(w[0], []).append(w[1:])
+    by_first.setdefault("百", []).append("分")
+    return re.compile("|".join(
+        re.escape(c) + "(?:" + "|".join(re.escape(r) for r in sorted(rest, key=len, reverse=True)) + ")"
+        for c, rest in sorted(by_first.items())))
+
+
+_MULTI_WORD_RE = _multi_word_re()
 
 
 def _tokenize(s: str) -> list[Token]:
     """Split a whitespace-free expression into tokens; raise ValueError on a stray character."""
+    if _OTHER_CHAR_RE.search(s) is None and _MULTI_WORD_RE.search(s) is None:
+        return [_ONE_CHAR[c] for c in s]  # every character is a token of its own
     toks: list[Token] = []
     append = toks.append
-    simple = _SIMPLE
+    plain = _PLAIN_CHAR
     i = 0
     n = len(s)
     while i < n:
         c = s[i]
-        tok = simple.get(c)
+        tok = plain.get(c)
         if tok is not None:
             append(tok)
             i += 1
@@ -721,11 +741,17 @@ def _parse_prepared(s: str) -> _Raw:
         if raw is None:
             raise
         value, high, unit, qualifier = raw
-    return _tidy(value), (_tidy(high) if high is not None else None), unit, qualifier
+    return (Decimal(value) if type(value) is int else _tidy(value),
+            None if high is None else _tidy(high), unit, qualifier)
 
 
 def _parse(text: str) -> _Raw:
-    s = _prepare(text)
+    if type(text) is not str:
+        s = _prepare(text)
+    else:
+        s = text.translate(_PREP_TABLE)
+        if not s or len(s) > 200:
+            s = _prepare(s)
     try:
         if getcontext().prec >= _MIN_PREC:
             return _parse_prepared(s)
