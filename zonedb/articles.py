@@ -40,7 +40,8 @@ def _is_headline(block: str) -> bool:
     if not stripped or len(stripped) > 80:
         return False
     lines = [ln.strip() for ln in stripped.splitlines() if ln.strip()]
-    return all(len(ln) <= 30 for ln in lines) and len(_SENTENCE_PUNCT.findall(stripped)) <= 1
+    return (all(len(ln) <= 30 for ln in lines) and "。" not in stripped
+            and len(_SENTENCE_PUNCT.findall(stripped)) <= 1 and not _LEAD.match(block))
 
 
 def _title_of(block: str) -> str:

@@ -102,6 +102,26 @@ _CN_DIGITS = re.compile(r"^[零〇一二两三四五六七八九十]+")
 _ADMIN_SUBJECT = re.compile(r"(?:^|[，、；])(?:[省市县])(?:委|政府|[\u4e00-\u9fff]{1,6}?(?:厅|局|委|办))")
 
 
+_WHOLE_YEAR = ("全年", "全年度")
+
+
+def _contextual_periods(text: str, published: date) -> list[PeriodMatch]:
+    """Periods of ``text`` except single days; a bare 全年 means the year the text is already
+    talking about (今年上半年…预计全年 → this year), not the last year that has ended."""
+    out: list[PeriodMatch] = []
+    for m in find_periods(text, published):
+        if m.period.kind == "day":
+            continue
+        if m.text in _WHOLE_YEAR and m.period.start is not None:
+            year = next((p.period.start.year for p in reversed(out) if p.period.start is not None), None)
+            if year is None and re.search(r"(?:预计|计划|目标|力争|预期|确保)\S{0,2}$", text[max(0, m.start - 4) : m.start]):
+                year = published.year
+            if year is not None and year != m.period.start.year:
+                m = PeriodMatch(m.start, m.end, m.text, Period(date(year, 1, 1), date(year, 12, 31), "year"))
+        out.append(m)
+    return out
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     out, pos = [], 0
     for m in _SENTENCE_END.finditer(text):
@@ -223,7 +243,7 @@ class Extractor:
             quotes=_quoted_ranges(text),
             zones=mentions,
             zone_keys=keys,
-            periods=[p for p in find_periods(text, published) if p.period.kind != "day"],
+            periods=_contextual_periods(text, published),
             article_zone=self.article_zone(title, text, mentions, keys),
         )
         out: list[Candidate] = []
