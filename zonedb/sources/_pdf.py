@@ -34,6 +34,8 @@ from zonedb.textnorm import repair_glyphs
 SCANNED = "scanned PDF: no text layer (run OCR first)"
 ENCRYPTED = "encrypted PDF: password required"
 
+# A page's text never holds a blank line (boxes and paragraphs are joined by one newline), so
+# every PAGE_SEPARATOR in a document's text is a page break; `zonedb show` counts them.
 PAGE_SEPARATOR = "\n\n"
 _CID = re.compile(r"\(cid:\d+\)")
 _SENTENCE_END = tuple("。！？；：”」』）)!?;:")

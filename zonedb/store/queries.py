@@ -191,11 +191,12 @@ def run_readonly_sql(url: str, sql: str, params: dict[str, Any] | None = None
 
 
 def iter_observation(engine: Engine, observation_id: int) -> dict[str, Any] | None:
-    """One observation with its sentence, the figure marked 【…】, and the article's page."""
+    """One observation with its sentence, the figure marked 【…】, and the page the figure is on."""
     stmt = text(
-        "SELECT v.*, a.body AS body, a.page AS page, o.sentence_start AS s0, o.sentence_end AS s1 "
+        "SELECT v.*, a.body AS body, a.page AS page, o.sentence_start AS s0, o.sentence_end AS s1, "
+        "d.media_type AS media_type "
         "FROM v_observation v JOIN observation o ON o.id = v.id JOIN article a ON a.id = o.article_id "
-        "WHERE v.id = :id"
+        "JOIN document d ON d.id = a.document_id WHERE v.id = :id"
     )
     with engine.connect() as conn:
         row = conn.execute(stmt, {"id": observation_id}).mappings().first()
@@ -204,4 +205,8 @@ def iter_observation(engine: Engine, observation_id: int) -> dict[str, Any] | No
     out = dict(row)
     body, s0, s1, a, b = out.pop("body"), out.pop("s0"), out.pop("s1"), out["span_start"], out["span_end"]
     out["marked"] = (body[s0:a] + "【" + body[a:b] + "】" + body[b:s1]).replace("\n", "").strip()
+    if out.pop("media_type") == "application/pdf" and out["page"] is not None:
+        # article.page is the page the article starts on; PDF page texts hold no blank line,
+        # so every "\n\n" (the reader's PAGE_SEPARATOR) before the figure is one page break.
+        out["page"] += body.count("\n\n", 0, a)
     return out
