@@ -90,6 +90,12 @@ _STOP_AFTER = frozenset("以及 和 及 与 或 等 同比 比 较 分别 共 �
 _MONEY_WORDS = frozenset("总投资 投资 产值 营业收入 资金 额度 金额 销售额 营收".split())
 _FILLERS = re.compile(r"分别|目前|都|也|均已|均")
 _TO_VERB = re.compile(r"^(?:[提升增扩下降缩减]\w{0,2})?[到至]$|^(?:提高|提升|增加|增长|扩大|下降|降低|缩减|减少|升|增|降)(?:到|至|为)?$")
+# A zone named after these words is a yardstick or a beneficiary, not the subject
+# (占全国近三成, 居全省第一, 为全国24个省份保供).
+_COMPARATOR = re.compile(r"(?:占|比|较|居|为|向|给|对|超|于|列|领先|高于|低于)$")
+# A measure word that is really the first character of a word (20万人口以上的县).
+_WORD_AFTER_UNIT = frozenset({"人口", "家电", "家庭", "名单", "台阶", "座谈", "条例", "件事", "个人"})
+_RATE_HEADS = frozenset({"", "年", "年均", "平均", "年平均"})
 _LABEL_BEFORE = re.compile(r"(?:附件|附表|图|表|第|编号|序号|No\.?|NO\.?)$")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[次批期届个轮项]?")
 _GROWTH_WORDS = ("同比增长", "比上年增长", "较上年增长", "增长", "增速", "增幅", "同比下降", "下降", "减少")
@@ -303,6 +309,8 @@ class Extractor:
             return None
         if q.end < len(text) and text[q.end] in "/×+" or q.start > 0 and text[q.start - 1] in "/×+":
             return None
+        if text[q.end - 1 : q.end + 1] in _WORD_AFTER_UNIT and q.dimension == "count":
+            return None
         if q.unit in _UNITS_NOT_FIGURES or _LABEL_BEFORE.search(text[max(0, q.start - 3) : q.start]):
             return None
         if q.qualifier in ("以上", "以下") and q.end < len(text) and "\u4e00" <= text[q.end] <= "\u9fff" \
@@ -353,7 +361,7 @@ class Extractor:
         for i, m in enumerate(ctx.zones):
             if m.start >= end:
                 break
-            if m.start >= start and ctx.zone_keys[i]:
+            if m.start >= start and ctx.zone_keys[i] and not _COMPARATOR.search(ctx.text[max(0, m.start - 2) : m.start]):
                 found = i
         return found
 
@@ -390,9 +398,14 @@ class Extractor:
         growth = next((w for w in _GROWTH_WORDS if phrase.endswith(w)), None)
         if growth and q.unit in ("%", "个百分点", "倍"):
             head = phrase[: -len(growth)]
-            base = head or last_level_metric or ""
+            base = head if head not in _RATE_HEADS else (last_level_metric or "") + head
+            if base.startswith("年") and last_level_metric is None:
+                base = "年均" if base in ("年", "年均") else base
             phrase = f"{base}增速" if q.unit != "倍" else f"{base}增长倍数"
             measure = "yoy_pct" if q.unit == "%" else measure
+        elif phrase.endswith("占") and len(phrase) > 1 and q.unit == "%":
+            phrase = phrase[:-1] + "占比"  # 煤炭产量占(全国)近三成
+            measure = "share_pct"
         elif phrase.startswith("占") and q.unit == "%":
             core = re.sub(r"(?:的)?(?:比重|比例|份额|占比)$", "", phrase[1:])
             phrase = f"占{core}比重"
