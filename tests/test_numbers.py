@@ -313,3 +313,16 @@ def test_only_value_error_on_number_like_text(text: str) -> None:
         parse_amount(text)
     except ValueError:
         pass
+
+
+@PROPS
+@given(st.from_regex(r"(-|负)?[0-9]{1,12}(\.[0-9]{1,6})?(万|亿|万亿|万万)?(元|亿元|美元|%|个|家|吨|亩|成|个百分点)?",
+                     fullmatch=True))
+def test_arabic_direct_path_agrees_with_grammar(text: str) -> None:
+    """The direct path for Arabic numbers gives what the token grammar gives."""
+    from zonedb.numbers import _amount, _parse_prepared
+
+    direct = _parse_prepared(text)
+    value, high, unit, qualifier = _amount(text)
+    assert direct == (parse_amount(text).value, high, unit, qualifier)
+    assert direct[0] == value

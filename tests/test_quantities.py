@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from zonedb.numbers import parse_amount
 from zonedb.quantities import Quantity, find_quantities
 
 D = Decimal
@@ -185,6 +186,24 @@ def test_random_text_spans(text: str) -> None:
     for q in found:
         assert isinstance(q.value, Decimal)
         assert q.high is None or isinstance(q.high, Decimal)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=_ALPHABET, max_size=60))
+def test_values_agree_with_parse_amount(text: str) -> None:
+    """The direct path for plain Arabic numbers gives what the full parser gives."""
+    for q in find_quantities(text):
+        amount = parse_amount(text[q.number_start:q.end])
+        assert (amount.value, amount.high, amount.unit) == (q.value, q.high, q.unit), q
+
+
+@pytest.mark.parametrize("text", ["3.50亿元", "0.5万吨", "12.345%", "1.2万亿元", "100.0个", "2.10倍",
+                                  "6成", "30余万元", "15多家", "8家左右", "7.25万人次以上"])
+def test_direct_path_examples(text: str) -> None:
+    q = find_quantities(text)[0]
+    amount = parse_amount(text)
+    assert (q.value, q.unit, q.qualifier, q.printed) == (amount.value, amount.unit, amount.qualifier, text)
+    assert q.value.as_tuple().exponent <= 0 or q.value == q.value.to_integral_value()
 
 
 @settings(max_examples=200, deadline=None)

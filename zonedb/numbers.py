@@ -733,9 +733,38 @@ def parse_amount(text: str) -> Amount:
     return Amount(*_parse(text))
 
 
+# Arabic number, 万/亿 multipliers and at most a unit word: valued without tokenizing.
+_FAST_FIRST = frozenset("0123456789-负負")
+_ARABIC_FAST_RE = re.compile(r"(-|负|負)?([0-9]+)(\.[0-9]+)?([万亿萬億]{0,2})([^0-9.,，万亿萬億]*)")
+_FAST_MULT = {"": 1, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "万亿": 10**12, "萬億": 10**12,
+              "万万": 10**8, "萬萬": 10**8}
+
+
+def _arabic_fast(s: str) -> _Raw | None:
+    m = _ARABIC_FAST_RE.fullmatch(s)
+    if m is None:
+        return None
+    neg, ipart, fpart, mult_word, word = m.groups()
+    mult = _FAST_MULT.get(mult_word)
+    if mult is None:
+        return None
+    unit = None
+    if word:
+        tok = _WORDS.get(word)
+        if tok is None or tok[0] != UNIT or word == "成":
+            return None
+        unit = _canon_unit(word)
+    if fpart:
+        value: Decimal | int = _tidy(Decimal(ipart + fpart) * mult)
+    else:
+        value = int(ipart) * mult
+    return (-value if neg else value), None, unit, None
+
+
 def _parse_prepared(s: str) -> _Raw:
     try:
-        value, high, unit, qualifier = _amount(s)
+        raw = _arabic_fast(s) if s[0] in _FAST_FIRST else None
+        value, high, unit, qualifier = raw if raw is not None else _amount(s)
     except ValueError:
         raw = _sub_only(s)
         if raw is None:

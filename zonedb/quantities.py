@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from zonedb.numbers import QUALIFIERS_POST, QUALIFIERS_PRE, parse_amount
+from zonedb.numbers import QUALIFIERS, QUALIFIERS_POST, QUALIFIERS_PRE, Amount, parse_amount
 from zonedb.units import lookup_unit, unit_words
 
 __all__ = ["Quantity", "find_quantities"]
@@ -51,12 +51,9 @@ _NUMBER_RE = re.compile(
 _DIGIT_OR_TEN = frozenset("0123456789" + _CN + "十拾")
 _UNIT_WORDS: dict[str, str] = {w: w for w in unit_words()}
 _UNIT_WORDS["成"] = "成"
-_UNIT_LENS = sorted({len(w) for w in _UNIT_WORDS}, reverse=True)
 _APPROX_CHARS = "余多几"
 _POST = dict(QUALIFIERS_POST)
-_POST_LENS = sorted({len(w) for w in _POST}, reverse=True)
 _PRE: dict[str, str] = {w: c for w, c in QUALIFIERS_PRE.items()}
-_PRE_LENS = sorted({len(w) for w in _PRE}, reverse=True)
 _FORMULA = frozenset("×+/*＊=＝xX")
 _BLOCK_BEFORE = frozenset("第")
 _ARTICLE_ONE = frozenset({"一", "壹"})
@@ -65,19 +62,58 @@ _MONEY_TAIL_RE = re.compile(rf"[{_CN_DIGITS}]+[角毛](?:[{_CN_DIGITS}]+分)?|�
 _MONEY_MAIN = frozenset({"元", "块", "圆"})
 
 
-def _match_word(text: str, pos: int, table: dict[str, str], lens: list[int]) -> str | None:
+def _by_first(words: dict[str, str]) -> dict[str, tuple[int, ...]]:
+    """First character -> lengths of the words starting with it, longest first."""
+    out: dict[str, set[int]] = {}
+    for w in words:
+        out.setdefault(w[0], set()).add(len(w))
+    return {c: tuple(sorted(v, reverse=True)) for c, v in out.items()}
+
+
+_UNIT_FIRST = _by_first(_UNIT_WORDS)
+_POST_FIRST = _by_first(_POST)
+_PRE_LAST: dict[str, tuple[int, ...]] = {}
+for _w in _PRE:
+    _PRE_LAST[_w[-1]] = tuple(sorted({len(_w), *_PRE_LAST.get(_w[-1], ())}, reverse=True))
+
+
+def _match_word(text: str, pos: int, table: dict[str, str], first: dict[str, tuple[int, ...]]) -> str | None:
+    lens = first.get(text[pos:pos + 1])
+    if lens is None:
+        return None
     for n in lens:
         w = text[pos:pos + n]
-        if len(w) == n and w in table:
+        if w in table:
             return w
     return None
 
 
 def _match_pre(text: str, pos: int) -> str | None:
-    for n in _PRE_LENS:
+    lens = _PRE_LAST.get(text[pos - 1:pos]) if pos > 0 else None
+    if lens is None:
+        return None
+    for n in lens:
         if pos - n >= 0 and text[pos - n:pos] in _PRE:
             return text[pos - n:pos]
     return None
+
+
+# Arabic number with 万/亿 multipliers only: the common case, valued without the full parser.
+_PLAIN_RE = re.compile(r"([0-9]+(?:\.[0-9]+)?)([万亿]*)")
+_MULT_OF = {"": 1, "万": 10**4, "亿": 10**8, "万亿": 10**12, "亿亿": 10**16, "万万": 10**8}
+
+
+def _plain_value(body: str) -> Decimal | None:
+    m = _PLAIN_RE.fullmatch(body)
+    if m is None or "," in body:
+        return None
+    mult = _MULT_OF.get(m.group(2))
+    if mult is None:
+        return None
+    value = Decimal(m.group(1)) * mult
+    if value == value.to_integral_value():
+        return Decimal(int(value))
+    return Decimal(format(value, "f").rstrip("0"))
 
 
 def _is_ascii_alnum(ch: str) -> bool:
@@ -109,7 +145,7 @@ def find_quantities(text: str) -> list[Quantity]:
             continue  # 万元, 百亿: a bare multiplier is not a number, except in 逾千家, 近万人
         pct = m.group("pct")
         if not pct and body[-1] in "千百" and len(body) > 1:
-            inner = _match_word(text, ne - 1, _UNIT_WORDS, _UNIT_LENS)
+            inner = _match_word(text, ne - 1, _UNIT_WORDS, _UNIT_FIRST)
             if inner is not None and len(inner) > 1:
                 ne -= 1  # 3.2亿千瓦时, 2百分点: the unit word starts with 千/百
                 body = body[:-1]
@@ -119,7 +155,7 @@ def find_quantities(text: str) -> list[Quantity]:
         unit_pos = end
         if unit_pos < n and text[unit_pos] in " \t":
             unit_pos += 1
-        word = _match_word(text, unit_pos, _UNIT_WORDS, _UNIT_LENS)
+        word = _match_word(text, unit_pos, _UNIT_WORDS, _UNIT_FIRST)
         if word is None and not pct:
             continue
         if word is not None:
@@ -145,18 +181,31 @@ def find_quantities(text: str) -> list[Quantity]:
             unit = lookup_unit(word)
             if unit is not None and unit.dimension == "count":
                 continue  # 一个, 一批: an article, not a count
-        post = _match_word(text, end, _POST, _POST_LENS)
+        post = _match_word(text, end, _POST, _POST_FIRST)
         if post is not None:
             end += len(post)
-        try:
-            amount = parse_amount(text[ns:end])
-        except ValueError:
-            continue
-        if amount.unit is None:
-            continue
-        unit = lookup_unit(amount.unit)
-        if unit is None:
-            continue
+        plain = None
+        if word is not None and not pct and end == unit_pos + len(word) + (len(post) if post else 0):
+            plain = _plain_value(body)
+        if plain is not None:
+            unit = lookup_unit(word)  # type: ignore[arg-type]
+            if unit is None:
+                continue
+            if word == "成":
+                plain = plain * 10
+            approx = text[ne:unit_pos].strip()[:1]
+            amount = Amount(plain, None, unit.name,
+                            QUALIFIERS.get(approx) if approx else (_POST[post] if post else None))
+        else:
+            try:
+                amount = parse_amount(text[ns:end])
+            except ValueError:
+                continue
+            if amount.unit is None:
+                continue
+            unit = lookup_unit(amount.unit)
+            if unit is None:
+                continue
         start = ns
         qualifier = amount.qualifier
         if pre is not None:
