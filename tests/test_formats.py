@@ -176,9 +176,24 @@ def exported(db: Path) -> list[dict[str, object]]:
 def observations(db: Path) -> set[tuple[object, ...]]:
     """The rows that must agree across formats: zone, metric, period, exact value, unit."""
     rows = exported(db)
+    assert_provenance(db)
     found = {(r["zone"], r["metric"], r["period"], r["value_exact"], r["unit"]) for r in rows}
     assert len(found) == len(rows)  # no two figures collapse into one tuple
     return found
+
+
+def assert_provenance(db: Path) -> None:
+    """Each article is a slice of its document's text; each figure a slice of its article."""
+    with sqlite3.connect(db) as conn:
+        articles = conn.execute(
+            "SELECT count(*) FROM article a JOIN document d ON d.id = a.document_id "
+            "WHERE a.body != substr(d.text, a.doc_start + 1, a.doc_end - a.doc_start)").fetchone()[0]
+        figures = conn.execute(
+            "SELECT count(*) FROM observation o JOIN article a ON a.id = o.article_id "
+            "WHERE o.printed != substr(a.body, o.span_start + 1, o.span_end - o.span_start)").fetchone()[0]
+        total = conn.execute("SELECT count(*) FROM observation").fetchone()[0]
+    assert (articles, figures) == (0, 0)
+    assert total > 0
 
 
 def documents(db: Path) -> list[dict[str, object]]:
