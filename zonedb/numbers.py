@@ -392,25 +392,27 @@ def _single(toks: list[Token]) -> _Core:
     if toks and toks[0][0] in (NEG, DASH):
         neg = True
         toks = toks[1:]
-    clean: list[Token] = []
     lead_ji = False
-    for idx, t in enumerate(toks if any(t[0] in (APPROX, JI) for t in toks) else ()):
-        if t[0] == APPROX:
-            qualifier = qualifier or t[1]  # type: ignore[assignment]
-        elif t[0] == JI:
-            if idx == 0 and len(toks) > 1 and toks[1][0] in (SMALL, BIG):
-                lead_ji = True
-                clean.append((DIG, 1, "一"))
+    kinds = [t[0] for t in toks]
+    if APPROX in kinds or JI in kinds:  # 多/余/几 qualify the number; a leading 几 is a range
+        clean: list[Token] = []
+        for idx, t in enumerate(toks):
+            if t[0] == APPROX:
+                qualifier = qualifier or t[1]  # type: ignore[assignment]
+            elif t[0] == JI:
+                if idx == 0 and len(toks) > 1 and toks[1][0] in (SMALL, BIG):
+                    lead_ji = True
+                    clean.append((DIG, 1, "一"))
+                else:
+                    qualifier = qualifier or "几"
             else:
-                qualifier = qualifier or "几"
-        else:
-            clean.append(t)
-    if clean:
+                clean.append(t)
         toks = clean
+        kinds = [t[0] for t in toks]
     if not toks:
         raise ValueError("no number")
     core: _Core
-    f = next((i for i, t in enumerate(toks) if t[0] == FRAC), -1)
+    f = kinds.index(FRAC) if FRAC in kinds else -1
     if f >= 0:
         value, pct = _fraction(toks, f)
         core = _Core(value, None, qualifier, pct)
@@ -441,6 +443,9 @@ def _trailing_mult(toks: list[Token]) -> int:
 
 def _core(toks: list[Token]) -> _Core:
     """Core tokens, possibly ``low RANGE high`` (3—5亿, 两到三万, 1万-5万)."""
+    kinds = [t[0] for t in toks]
+    if RANGE not in kinds and DASH not in kinds[1:]:
+        return _single(toks)
     split = -1
     for idx, t in enumerate(toks):
         if t[0] == RANGE or (t[0] == DASH and idx > 0 and toks[idx - 1][0] not in (RANGE, DASH, NEG)):
