@@ -326,3 +326,57 @@ def test_arabic_direct_path_agrees_with_grammar(text: str) -> None:
     value, high, unit, qualifier = _amount(text)
     assert direct == (parse_amount(text).value, high, unit, qualifier)
     assert direct[0] == value
+
+
+_DIRECT_ALPHABET = "0123456789.-负点零一二两三四五六七八九十百千万亿壹拾佰分之几多余约超以上左右元亿元美元%个家吨成倍"
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=_DIRECT_ALPHABET, min_size=1, max_size=10))
+def test_direct_paths_agree_with_full_grammar(text: str) -> None:
+    """The shortcut for the common shapes never disagrees with the full grammar."""
+    from zonedb.numbers import _amount
+
+    try:
+        full = _amount(text, direct=False)
+    except ValueError:
+        full = None
+    try:
+        fast = _amount(text)
+    except ValueError:
+        fast = None
+    if fast is not None and full is not None:
+        assert fast == full or (fast[0] == full[0] and fast[1:] == full[1:]), text
+    assert (fast is None) == (full is None), (text, fast, full)
+
+
+@st.composite
+def _expressions(draw: st.DrawFn) -> str:
+    n = draw(st.integers(min_value=0, max_value=10**9))
+    number = draw(st.sampled_from([str(n), f"{n}.{draw(st.integers(1, 99))}", _an2cn(str(n), "low"),
+                                   _an2cn(str(n), "up"), f"{n % 1000}万", f"{n % 100}亿"]))
+    return "".join([
+        draw(st.sampled_from(["", "约", "超过", "近", "不到"])),
+        draw(st.sampled_from(["", "负", "-"])),
+        draw(st.sampled_from(["", "", "百分之", "千分之"])),
+        number,
+        draw(st.sampled_from(["", "", "多", "余", "几"])),
+        draw(st.sampled_from(["", "元", "亿元", "家", "%", "个百分点", "成", "吨", "美元"])),
+        draw(st.sampled_from(["", "", "以上", "左右"])),
+    ])
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_expressions())
+def test_direct_paths_agree_on_structured_expressions(text: str) -> None:
+    from zonedb.numbers import _amount
+
+    try:
+        full = _amount(text, direct=False)
+    except ValueError:
+        full = None
+    try:
+        fast = _amount(text)
+    except ValueError:
+        fast = None
+    assert fast == full, text

@@ -525,12 +525,14 @@ def _fast(toks: list[Token]) -> Decimal | int | None:
         return None
     point = False
     prev = -1
-    for kind, val, _txt in body:
+    last = len(body) - 1
+    for idx, (kind, val, _txt) in enumerate(body):
         if kind == POINT:
             point = True
         elif kind not in _PLAIN_KINDS:
             return None
-        elif kind == DIG and prev == DIG and val and not point:
+        elif (kind == DIG and prev == DIG and val and not point and idx < last
+              and body[idx + 1][0] in (SMALL, BIG)):
             return None  # 三五百, 十七八万 may be ranges: leave them to the full grammar
         prev = kind if kind != DIG or val else -1
     if point:
@@ -564,10 +566,35 @@ def _simple(toks: list[Token]) -> _Raw | None:
         j -= 1
     if j == i:
         return None
-    value = _fast(toks[i:j] if i or j < n else toks)
+    body = toks[i:j] if i or j < n else toks
+    if (word is not None and len(body) == 2 and body[0][0] == DIG == body[1][0]
+            and 0 < body[0][1] < body[1][1]):  # type: ignore[operator]
+        return None  # 两三个: a range, left to the full grammar
+    pct = None
+    if len(body) > 2 and body[1][0] == FRAC or len(body) > 3 and body[2][0] == FRAC:
+        # 百分之四十, 负千分之15, 百分之负三点八: percent forms with a plain numerator
+        neg = body[0][0] == NEG
+        head = body[1] if neg else body[0]
+        if body[2 if neg else 1][0] != FRAC or head[0] not in (SMALL, BIG):
+            return None
+        pct = _PCT_DENOMS.get((head[2], head[1]))  # type: ignore[arg-type]
+        if pct is None or word is not None:
+            return None
+        body = body[3:] if neg else body[2:]
+        value = _fast(body)
+        if value is not None and neg:
+            value = -value
+    elif approx is None and (APPROX in (kinds := [t[0] for t in body]) or JI in kinds):
+        # 一千多万, 500余万, 二十几万: the qualifier sits inside; a leading 几 is a range
+        if kinds[0] in (APPROX, JI):
+            return None
+        approx = body[kinds.index(APPROX if APPROX in kinds else JI)][1] or "几"
+        value = _fast([t for t in body if t[0] not in (APPROX, JI)])
+    else:
+        value = _fast(body)
     if value is None:
         return None
-    unit = None
+    unit = pct
     if word is not None:
         unit = _canon_unit(word)
         if word == "成":
@@ -575,9 +602,9 @@ def _simple(toks: list[Token]) -> _Raw | None:
     return value, None, unit, pre or approx or post  # type: ignore[return-value]
 
 
-def _amount(s: str) -> _Raw:
+def _amount(s: str, direct: bool = True) -> _Raw:
     toks = _tokenize(s)
-    if toks:
+    if toks and direct:
         simple = _simple(toks)
         if simple is not None:
             return simple
