@@ -176,3 +176,30 @@ def test_provincial_departments_speak_for_the_province(extractor: Extractor) -> 
 def test_growth_from_a_to_b_keeps_the_metric(extractor: Extractor) -> None:
     found = rows(extractor, "山西省城镇化率由60.5%提高到65.2%。")
     assert [(r[1], r[2]) for r in found] == [("城镇化率", Decimal("60.5")), ("城镇化率", Decimal("65.2"))]
+
+
+def test_places_listed_as_examples_are_not_the_subject(extractor: Extractor) -> None:
+    found = extractor.extract("我国确定河南新乡等25个城市、南京江宁经济技术开发区等10个园区为首批试点。", PUBLISHED)
+    assert [(c.zone_key, c.metric, c.value) for c in found] == [("全国", "城市", Decimal("25")),
+                                                                ("全国", "园区", Decimal("10"))]
+
+
+def test_a_comparison_base_is_not_the_period_and_a_level_change_keeps_its_metric(extractor: Extractor) -> None:
+    found = extractor.extract("截至11月末，我国外汇储备规模为31718亿美元，较10月末上升706亿美元。", PUBLISHED)
+    assert [(c.metric, c.value, c.unit, c.measure, c.period.code) for c in found] == [
+        ("外汇储备规模", Decimal("3171800000000"), "美元", "level", "as of 2023-11-30"),
+        ("外汇储备规模增加额", Decimal("70600000000"), "美元", "change", "as of 2023-11-30"),
+    ]
+
+
+def test_a_headline_repeating_a_figure_of_the_body_gives_one_observation(extractor: Extractor) -> None:
+    body = "11月末我国外汇储备规模为31718亿美元\n数据显示，截至11月末，我国外汇储备规模为31718亿美元，规模稳中回升。\n"
+    found = extractor.extract(body, PUBLISHED)
+    assert len(found) == 1 and found[0].span_start > body.index("\n")
+
+
+def test_the_period_of_an_earlier_sentence_carries_over_and_is_marked(extractor: Extractor) -> None:
+    found = extractor.extract("今年上半年，临汾经济开发区经济运行良好。固定资产投资完成32.1亿元。本次签约项目5个。",
+                              PUBLISHED)
+    assert [(c.value, c.period.code if c.period else None, c.period_inferred) for c in found] == [
+        (Decimal("3210000000"), "2024-H1", True), (Decimal("5"), None, False)]

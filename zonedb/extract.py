@@ -40,6 +40,7 @@ class Candidate:
     measure: str
     modifiers: str | None
     period: Period | None
+    period_inferred: bool
     value: Decimal
     high: Decimal | None
     unit: str
@@ -75,7 +76,7 @@ _LEADING_TOKENS = frozenset(
 _VERB_TOKENS = frozenset(
     "发放 申请 争取 到位 完成 实现 引进 落地 建成 新建 拉动 带动 培育 认定 招引 签订 开展 举办 梳理 "
     "确定 获得 拥有 吸引 帮助 兑现 投入 撬动 带来 创造 提供 安排 下达 拨付 筹集 发行 突破 达到 组织 "
-    "实施 推动 推进 支持 惠及 覆盖 预拨 累计完成 共建 打造 建立 形成 达 为 是 有".split()
+    "实施 推动 推进 支持 惠及 覆盖 预拨 累计完成 共建 打造 建立 形成 落户 入驻 集聚 聚集 达 为 是 有".split()
 )
 _TRAILING_TOKENS = frozenset(
     "的 达 达到 为 是 约 近 超过 超 逾 突破 共 计 分别 了 有 和 及 与 以及 等 在 到 至 由 从 保持 "
@@ -96,6 +97,7 @@ _COMPARATOR = re.compile(r"(?:占|比|较|居|为|向|给|对|超|于|列|领先
 # A measure word that is really the first character of a word (20万人口以上的县).
 _WORD_AFTER_UNIT = frozenset({"人口", "家电", "家庭", "名单", "台阶", "座谈", "条例", "件事", "个人"})
 _RATE_HEADS = frozenset({"", "年", "年均", "平均", "年平均"})
+_OWN_FRAME = re.compile(r"[，,\s]*(?:本次|此次|这次|同时|此外|另外|其中|下一步|未来|目前)")
 _LABEL_BEFORE = re.compile(r"(?:附件|附表|图|表|第|编号|序号|No\.?|NO\.?)$")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[次批期届个轮项]?")
 _GROWTH_WORDS = ("同比增长", "比上年增长", "较上年增长", "增长", "增速", "增幅", "同比下降", "下降", "减少")
@@ -126,6 +128,19 @@ def _contextual_periods(text: str, published: date) -> list[PeriodMatch]:
                 m = PeriodMatch(m.start, m.end, m.text, Period(date(year, 1, 1), date(year, 12, 31), "year"))
         out.append(m)
     return out
+
+
+def _example_mentions(text: str, mentions: list[Mention]) -> frozenset[int]:
+    """Mentions followed by 等, with the place names printed right before them."""
+    out: set[int] = set()
+    for i, m in enumerate(mentions):
+        if text.startswith("等", m.end):
+            j = i
+            out.add(j)
+            while j > 0 and mentions[j - 1].end == mentions[j].start:
+                j -= 1
+                out.add(j)
+    return frozenset(out)
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -176,6 +191,7 @@ class _Context:
     zone_keys: list[str | None]
     periods: list[PeriodMatch]
     article_zone: str | None
+    examples: frozenset[int]  # mentions listed as examples (河南新乡等25个城市)
 
 
 class Extractor:
@@ -243,6 +259,7 @@ class Extractor:
         mentions = self._mentions(text)
         names = Counter(k for m in mentions for k in m.keys)
         keys = [self._resolve_mention(m, names) for m in mentions]
+        examples = _example_mentions(text, mentions)
         ctx = _Context(
             body=body,
             text=text,
@@ -250,7 +267,9 @@ class Extractor:
             zones=mentions,
             zone_keys=keys,
             periods=_contextual_periods(text, published),
-            article_zone=self.article_zone(title, text, mentions, keys),
+            article_zone=self.article_zone(title, text, mentions,
+                                           [None if i in examples else k for i, k in enumerate(keys)]),
+            examples=examples,
         )
         out: list[Candidate] = []
         quantities = find_quantities(text)
@@ -270,7 +289,7 @@ class Extractor:
             out.extend(c for c, _ in found)
             out.extend(self._inferred_units(ct, ctx, s_start, s_end, in_sentence, found))
         out.sort(key=lambda c: c.span_start)
-        return out
+        return _without_repeats(out, body)
 
     def _inferred_units(self, ct: CleanText, ctx: _Context, s_start: int, s_end: int,
                         quantities: list[Quantity], found: list[tuple[Candidate, Quantity]]) -> list[Candidate]:
@@ -318,6 +337,8 @@ class Extractor:
             return None  # 10亿元以上重大项目: a size class, not a figure
         sentence_head = text[s_start:q.start]
         zone_idx = self._zone_before(ctx, s_start, q.start)
+        if zone_idx is None:
+            zone_idx = self._zone_after(ctx, q, s_end)
         head = sentence_head.lstrip("，,；; ")
         if _COMPANY.match(head) or zone_idx is None and _COMPANY.search(head):
             return None  # a company's own figure, not a zone's
@@ -329,7 +350,15 @@ class Extractor:
             zone_key = self._admin_of(zone_key, _ADMIN_SUBJECT.search(sentence_head).group().lstrip("，、；")[0])
         if zone_key is None:
             return None
-        period = next((p.period for p in reversed(ctx.periods) if s_start <= p.start and p.end <= q.start), None)
+        period = next((p.period for p in reversed(ctx.periods) if s_start <= p.start and p.end <= q.start
+                       and not _COMPARATOR.search(text[max(0, p.start - 2) : p.start])), None)
+        period_inferred = False
+        if period is None and not _OWN_FRAME.match(text, s_start):
+            # The period of an earlier sentence of the same paragraph carries over.
+            para_start = text.rfind("\n", 0, s_start) + 1
+            period = next((p.period for p in reversed(ctx.periods) if para_start <= p.start and p.end <= s_start
+                           and not _COMPARATOR.search(text[max(0, p.start - 2) : p.start])), None)
+            period_inferred = period is not None
         scope = "project" if _PROJECT_AFTER.match(text[q.end : s_end]) else "zone"
         value, high, unit, dimension = q.value, q.high, q.unit, q.dimension
         if measure == "yoy_pct" and any(w in metric_text for w in ("下降", "减少")):
@@ -342,7 +371,8 @@ class Extractor:
         return Candidate(
             zone_key=zone_key, zone_kind=None if zone_key in self.gaz.zones else self._kind(zone_key),
             zone_inferred=inferred, metric=metric, metric_text=metric_text,
-            measure=measure, modifiers=modifiers, period=period, value=value, high=high, unit=unit,
+            measure=measure, modifiers=modifiers, period=period, period_inferred=period_inferred,
+            value=value, high=high, unit=unit,
             dimension=dimension, base_value=base_value, base_unit=base_unit, qualifier=q.qualifier,
             unit_inferred=False, scope=scope, span_start=start, span_end=end,
             sentence_start=sent_start, sentence_end=sent_end, printed=ctx.body[start:end],
@@ -361,9 +391,20 @@ class Extractor:
         for i, m in enumerate(ctx.zones):
             if m.start >= end:
                 break
-            if m.start >= start and ctx.zone_keys[i] and not _COMPARATOR.search(ctx.text[max(0, m.start - 2) : m.start]):
+            if m.start >= start and ctx.zone_keys[i] and not _COMPARATOR.search(ctx.text[max(0, m.start - 2) : m.start]) \
+                    and i not in ctx.examples:
                 found = i
         return found
+
+    def _zone_after(self, ctx: _Context, q: Quantity, s_end: int) -> int | None:
+        """A zone named later in the figure's clause (25个项目落户北京经开区)."""
+        end = q.end
+        while end < s_end and ctx.text[end] not in _CLAUSE_MARK:
+            end += 1
+        for i, m in enumerate(ctx.zones):
+            if q.end <= m.start and m.end <= end and ctx.zone_keys[i] and i not in ctx.examples:
+                return i
+        return None
 
     def _zone(self, ctx: _Context, zone_idx: int | None) -> tuple[str | None, bool]:
         if zone_idx is not None:
@@ -395,6 +436,10 @@ class Extractor:
             measure = "pp_change"
         elif q.unit == "倍":
             measure = "multiple"
+        change = re.fullmatch(r"(?:较|比)?(上升|增加|增长|提高|下降|减少|降低)", phrase)
+        if change and q.unit not in ("%", "个百分点", "倍") and last_level_metric:
+            sign = "减少" if change.group(1) in ("下降", "减少", "降低") else "增加"
+            return f"{last_level_metric}{sign}额", phrase, "change", None
         growth = next((w for w in _GROWTH_WORDS if phrase.endswith(w)), None)
         if growth and q.unit in ("%", "个百分点", "倍"):
             head = phrase[: -len(growth)]
@@ -454,6 +499,23 @@ class Extractor:
         while words and words[-1] in _TRAILING_TOKENS:
             words.pop()
         return "".join(words)
+
+
+def _without_repeats(found: list[Candidate], body: str) -> list[Candidate]:
+    """A headline that repeats a figure of the body (news round-ups print each item's title
+    line, then its text) gives one observation, the one in the body."""
+    keys = {}
+    for c in found:
+        keys.setdefault((c.zone_key, c.metric, c.value, c.high, c.unit, c.measure), []).append(c)
+    drop = set()
+    for group in keys.values():
+        for c in group[:-1]:
+            line_start = body.rfind("\n", 0, c.span_start) + 1
+            line_end = body.find("\n", c.span_end)
+            line = body[line_start : line_end if line_end != -1 else len(body)]
+            if c.scope == "zone" and not any(p in line for p in "，。,；"):
+                drop.add(id(c))
+    return [c for c in found if id(c) not in drop]
 
 
 def _ends_with_noun(phrase: str) -> bool:
