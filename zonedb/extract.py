@@ -89,7 +89,7 @@ _NOT_INDICATORS = frozenset(
 )
 _STOP_AFTER = frozenset("以及 和 及 与 或 等 同比 比 较 分别 共 总 达 达到 为 是 在 被 将".split())
 _MONEY_WORDS = frozenset("总投资 投资 产值 营业收入 资金 额度 金额 销售额 营收".split())
-_FILLERS = re.compile(r"分别|目前|都|也|均已|均")
+_FILLERS = re.compile(r"分别|目前|现在|都|也|均已|(?<!人)均(?!衡)")
 _TO_VERB = re.compile(r"^(?:[提升增扩下降缩减]\w{0,2})?[到至]$|^(?:提高|提升|增加|增长|扩大|下降|降低|缩减|减少|升|增|降)(?:到|至|为)?$")
 # A zone named after these words is a yardstick or a beneficiary, not the subject
 # (占全国近三成, 居全省第一, 为全国24个省份保供).
@@ -462,7 +462,13 @@ class Extractor:
             phrase = phrase[-_MAX_METRIC:]
         if len(phrase) < 2 or not re.search(r"[\u4e00-\u9fff]", phrase):
             return None, raw_before, measure, None
-        metric = self.gaz.canonical_metric(phrase) or phrase
+        metric = self.gaz.canonical_metric(phrase)
+        if phrase.endswith("率") and q.unit not in ("%", "‰", "个百分点"):
+            return None, raw_before, measure, None  # a rate printed with a count is two things
+        if metric is None:
+            if not self.gaz.is_indicator(phrase):
+                return None, raw_before, measure, None  # 7人制足球比赛: a number, not an indicator
+            metric = phrase
         return metric, phrase, measure, "|".join(modifiers) or None
 
     @staticmethod

@@ -159,10 +159,15 @@ class Gazetteer:
     metrics: dict[str, MetricEntry]
     zone_matcher: Automaton
     metric_index: dict[str, str]  # alias or name → canonical metric name
+    indicator_words: Automaton
 
     def find_zones(self, text: str) -> list[Mention]:
         """Zone names in ``text``, leftmost-longest."""
         return list(self.zone_matcher.find(text))
+
+    def is_indicator(self, phrase: str) -> bool:
+        """Whether ``phrase`` names an economic or statistical indicator (holds an indicator word)."""
+        return any(True for _ in self.indicator_words.find(phrase))
 
     def canonical_metric(self, phrase: str) -> str | None:
         """The canonical metric whose name or alias is exactly ``phrase``."""
@@ -211,4 +216,12 @@ def default_gazetteer() -> Gazetteer:
         metrics=metrics,
         zone_matcher=Automaton.build({k: tuple(v) for k, v in table.items()}),
         metric_index=index,
+        indicator_words=Automaton.build({w: (w,) for w in load_word_list("indicator_words.txt")}),
     )
+
+
+def load_word_list(filename: str) -> list[str]:
+    """A packaged word list: one word a line, ``#`` comments."""
+    path = resources.files("zonedb.data").joinpath(filename)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [w.strip() for w in lines if w.strip() and not w.startswith("#")]
