@@ -106,7 +106,6 @@ _MOVE_MODIFIERS = ("累计", "同比")
 _MAX_METRIC = 16
 _BARE_NUMBER = re.compile(r"(?<![\d.年月日第:：/])\d+(?:\.\d+)?(?=[，,；;])")
 _NUMERAL = re.compile(r"[一二三四五六七八九十两百千万\d]")
-_CN_DIGITS = re.compile(r"^[零〇一二两三四五六七八九十]+")
 _ADMIN_SUBJECT = re.compile(r"(?:^|[，、；])(?:[省市县])(?:委|政府|[\u4e00-\u9fff]{1,6}?(?:厅|局|委|办))")
 
 
@@ -455,9 +454,6 @@ class Extractor:
             core = re.sub(r"(?:的)?(?:比重|比例|份额|占比)$", "", phrase[1:])
             phrase = f"占{core}比重"
             measure = "share_pct"
-        if (q.dimension == "count" and _CN_DIGITS.match(text[q.number_start:q.number_end])
-                and q.value < 10 and self.gaz.canonical_metric(phrase) is None):
-            return None, raw_before, measure, None  # 两部委, 三批次: words, not figures
         if len(phrase) > _MAX_METRIC:
             phrase = phrase[-_MAX_METRIC:]
         if len(phrase) < 2 or not re.search(r"[\u4e00-\u9fff]", phrase):
