@@ -341,6 +341,9 @@ def db_current(db: DbOption = None) -> None:
     typer.echo(f"current {rev or '(empty database)'}; head {migrate.head_revision()}")
 
 
+from zonedb import cli_across  # noqa: E402,F401  (facts, series, chart, search, serve)
+
+
 def main() -> None:
     """Entry point of the ``zonedb`` script."""
     try:

@@ -25,6 +25,7 @@ from zonedb.extract import Candidate, Extractor
 from zonedb.gazetteer import Gazetteer, default_gazetteer
 from zonedb.sources import SourceDocument, read_document
 from zonedb.store.database import Database
+from zonedb.store.facts import refresh_for_document
 from zonedb.store.models import Document
 from zonedb.store.writer import ArticleRow, KeyCache, ObservationRow, decimal_text, write_document
 
@@ -236,6 +237,7 @@ def iter_ingest(db: Database, inputs: list[InputFile], *, published: dt.date | N
                     yield Outcome(item.name, "skipped", "already ingested (same bytes)")
                     continue
                 n_art, n_obs = write_document(conn, cache, extracted.document, extracted.articles)
+                refresh_for_document(conn, digest)  # facts and search index, same transaction
         except IntegrityError:
             cache.clear()
             known.add(digest)

@@ -227,3 +227,67 @@ class Observation(Base):
     def decimal_value(self) -> Decimal:
         """The exact value as a Decimal."""
         return Decimal(self.value_exact)
+
+
+class Fact(Base):
+    """One (zone, metric, period, measure) across every issue: its best value and agreement.
+
+    Derived from ``observation`` (join on the four key columns; ``period_id`` NULL is its own
+    group) and kept current on ingest; ``zonedb facts rebuild`` recomputes it.  ``status`` is
+    ``single`` (one independent source), ``agree`` or ``conflict``; reprints (same
+    ``article.body_hash``) count once in ``n_documents`` and each in ``n_publications``.
+    """
+
+    __tablename__ = "fact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    zone_id: Mapped[int] = mapped_column(ForeignKey("zone.id"))
+    metric_id: Mapped[int] = mapped_column(ForeignKey("metric.id"))
+    period_id: Mapped[int | None] = mapped_column(ForeignKey("period.id"))
+    measure: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10))
+    best_observation_id: Mapped[int] = mapped_column(ForeignKey("observation.id", ondelete="CASCADE"))
+    value_exact: Mapped[str] = mapped_column(String(80))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(40))
+    qualifier: Mapped[str | None] = mapped_column(String(20))
+    printed: Mapped[str] = mapped_column(String(200))
+    value_low_exact: Mapped[str | None] = mapped_column(String(80))
+    value_high_exact: Mapped[str | None] = mapped_column(String(80))
+    n_observations: Mapped[int] = mapped_column(Integer)
+    n_documents: Mapped[int] = mapped_column(Integer)
+    n_publications: Mapped[int] = mapped_column(Integer)
+    n_values: Mapped[int] = mapped_column(Integer)
+    first_published: Mapped[dt.date] = mapped_column(Date)
+    last_published: Mapped[dt.date] = mapped_column(Date)
+
+    zone: Mapped[Zone] = relationship()
+    metric: Mapped[Metric] = relationship()
+    period: Mapped[Period | None] = relationship()
+    best_observation: Mapped[Observation] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("status IN ('single','agree','conflict')", name="status"),
+        Index("ix_fact_zone_metric", "zone_id", "metric_id"),
+        Index("ix_fact_status", "status"),
+    )
+
+    @property
+    def decimal_value(self) -> Decimal:
+        """The best value as a Decimal."""
+        return Decimal(self.value_exact)
+
+
+class ArticleSeg(Base):
+    """Word-segmented title and body of an article (jieba search mode, space-joined).
+
+    External content of the FTS5 table ``article_fts`` (rowid = ``article_id``), which
+    SQLite's default tokenizer can then search word by word.
+    """
+
+    __tablename__ = "article_seg"
+
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id", ondelete="CASCADE"), primary_key=True)
+    title_seg: Mapped[str] = mapped_column(Text, default="")
+    body_seg: Mapped[str] = mapped_column(Text, default="")

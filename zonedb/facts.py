@@ -1,0 +1,258 @@
+"""Facts: the observations of one (zone, metric, period, measure) grouped across issues.
+
+Pure logic, no storage.  Every printed figure admits an interval of true values:
+
+* printed precision — ``12.3亿`` admits [12.25, 12.35]亿 (half a unit of the last printed
+  digit; a figure without Arabic digits uses its last non-zero digit);
+* ranges — ``3—5亿`` admits [2.5, 5.5]亿;
+* qualifiers — 约/左右/上下 widen by :data:`APPROX_TOLERANCE` each side, 近/将近 below only;
+  超过/逾/大于/以上/至少 are open upwards; 多/余 (``300多``) admit up to the next step of the
+  last non-zero digit (300–400); 不到/不足/小于/以下/以内/不超过/最多 are open downwards.
+
+Sources are compared per article body: the same article reprinted in another issue (same
+``body_hash``) is one source, not an independent confirmation.  One body may print several
+figures for a key (a total and a subtotal, several projects); it supports every value it
+printed.  A fact *agrees* when some value lies in an interval printed by every independent
+body, is in *conflict* when no value does, and is *single* when only one body reports it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+__all__ = [
+    "APPROX_TOLERANCE", "FactObservation", "FactSummary", "Interval", "interval_of", "summarize",
+]
+
+#: Relative tolerance admitted by 约, 左右, 上下 (each side) and by 近 (below).
+APPROX_TOLERANCE = Decimal("0.05")
+
+_APPROX = frozenset({"约", "左右", "上下"})
+_NEARLY = frozenset({"近"})
+_ABOVE = frozenset({"超过", "逾", "大于", "以上", "至少"})
+_MORE = frozenset({"多", "余", "几"})
+_BELOW = frozenset({"不到", "不足", "小于", "以下", "以内", "不超过", "最多"})
+
+_FOLD = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
+_NUMERAL = re.compile(r"\d[\d,]*(?:\.\d+)?|\.\d+")
+
+
+@dataclass(frozen=True, slots=True)
+class Interval:
+    """A closed interval of values; ``None`` bounds are open (unbounded)."""
+
+    low: Decimal | None
+    high: Decimal | None
+
+    def intersect(self, other: Interval) -> Interval | None:
+        """The common part, or None when the two are disjoint or only touch (12.3 and 12.4
+        share the bound 12.35 but are different printed values)."""
+        low = _max(self.low, other.low)
+        high = _min(self.high, other.high)
+        if low is not None and high is not None and low >= high:
+            return None
+        return Interval(low, high)
+
+    def contains(self, value: Decimal) -> bool:
+        return (self.low is None or self.low <= value) and (self.high is None or value <= self.high)
+
+    @property
+    def width(self) -> Decimal | None:
+        """The width, None when unbounded."""
+        if self.low is None or self.high is None:
+            return None
+        return self.high - self.low
+
+
+def _max(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    return b if a is None else a if b is None else max(a, b)
+
+
+def _min(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    return b if a is None else a if b is None else min(a, b)
+
+
+def _last_digit_exponent(value: Decimal) -> int:
+    """Exponent of the last non-zero digit: 5260000000 → 7, 12.4 → -1, 0 → 0."""
+    if value == 0:
+        return 0
+    sign, digits, exp = value.normalize().as_tuple()
+    assert isinstance(exp, int)
+    return exp
+
+
+def _printed_numerals(printed: str) -> list[str]:
+    return [m.group().replace(",", "") for m in _NUMERAL.finditer(printed.translate(_FOLD))]
+
+
+def _step(value: Decimal, printed: str | None, position: int = 0) -> Decimal:
+    """One unit of the last printed digit of ``value``, in the value's own unit.
+
+    ``52.6 亿元`` with value 5260000000 → 10000000 (0.1亿).  The scale between the printed
+    numeral and the stored value comes from the printed text; without Arabic digits the
+    last non-zero digit of the value sets the step.
+    """
+    numerals = _printed_numerals(printed or "")
+    if numerals:
+        text = numerals[min(position, len(numerals) - 1)]
+        try:
+            shown = Decimal(text)
+        except ArithmeticError:  # pragma: no cover - the regex only admits numerals
+            shown = Decimal(0)
+        if shown != 0 and value != 0:
+            scale = value / shown
+            decimals = len(text.split(".", 1)[1]) if "." in text else 0
+            step = scale * Decimal(1).scaleb(-decimals)
+            if step > 0:
+                return step
+    return Decimal(1).scaleb(_last_digit_exponent(value))
+
+
+def interval_of(value: Decimal, high: Decimal | None = None, qualifier: str | None = None,
+                printed: str | None = None) -> Interval:
+    """The values a printed figure admits (see the module docstring)."""
+    step = _step(value, printed, 0)
+    half = step / 2
+    top = high if high is not None else value
+    top_half = _step(high, printed, 1) / 2 if high is not None else half
+    low, upper = value - half, top + top_half
+    if qualifier in _APPROX:
+        return Interval(min(low, value * (1 - APPROX_TOLERANCE)), max(upper, top * (1 + APPROX_TOLERANCE)))
+    if qualifier in _NEARLY:
+        return Interval(min(low, value * (1 - APPROX_TOLERANCE)), upper)
+    if qualifier in _ABOVE:
+        return Interval(low, None)
+    if qualifier in _MORE:
+        if high is not None:
+            return Interval(low, upper)
+        return Interval(value, value + Decimal(1).scaleb(_last_digit_exponent(value)) * (
+            10 if qualifier == "几" else 1))
+    if qualifier in _BELOW:
+        return Interval(None, upper)
+    return Interval(low, upper)
+
+
+@dataclass(frozen=True, slots=True)
+class FactObservation:
+    """What agreement needs of one observation."""
+
+    id: int
+    document_id: int
+    body_hash: str
+    published: dt.date
+    value_exact: str
+    value_high_exact: str | None
+    unit: str
+    qualifier: str | None
+    printed: str
+
+    @property
+    def interval(self) -> Interval:
+        high = Decimal(self.value_high_exact) if self.value_high_exact is not None else None
+        return interval_of(Decimal(self.value_exact), high, self.qualifier, self.printed)
+
+
+@dataclass(frozen=True, slots=True)
+class FactSummary:
+    """The derived fact of one key."""
+
+    status: str  # 'single', 'agree' or 'conflict'
+    best_observation_id: int
+    value_exact: str
+    unit: str
+    qualifier: str | None
+    printed: str
+    value_low_exact: str | None  # the common interval (agree) or the best figure's interval
+    value_high_exact: str | None
+    n_observations: int
+    n_documents: int  # distinct article bodies (reprints count once)
+    n_publications: int  # distinct ingested documents (issues), reprints included
+    n_values: int  # distinct printed values
+    first_published: dt.date
+    last_published: dt.date
+
+
+def _text(value: Decimal | None) -> str | None:
+    if value is None:
+        return None
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _common(bodies: Sequence[Sequence[tuple[str, Interval]]]) -> list[Interval]:
+    """Regions where every body has an interval (each body: (unit, interval) pairs)."""
+    units = {u for body in bodies for u, _ in body}
+    regions: list[Interval] = []
+    for unit in sorted(units):
+        current = [iv for u, iv in bodies[0] if u == unit]
+        for body in bodies[1:]:
+            mine = [iv for u, iv in body if u == unit]
+            current = [c for a in current for b in mine if (c := a.intersect(b)) is not None]
+            if not current:
+                break
+        regions.extend(current)
+    return regions
+
+
+def _precision_key(obs: FactObservation) -> tuple[int, Decimal]:
+    width = obs.interval.width
+    return (1, Decimal(0)) if width is None else (0, width)
+
+
+def summarize(observations: Iterable[FactObservation]) -> FactSummary:
+    """Status, best value and counts of one key's observations.
+
+    The best figure is printed by the most bodies (within the common region when the
+    sources agree), then the most precise, then the latest issue, then the earliest printed.
+
+    :raises ValueError: no observations.
+    """
+    obs = sorted(observations, key=lambda o: o.id)
+    if not obs:
+        raise ValueError("a fact needs at least one observation")
+    by_body: dict[str, list[FactObservation]] = {}
+    for o in obs:
+        by_body.setdefault(o.body_hash, []).append(o)
+    bodies = [[(o.unit, o.interval) for o in group] for group in by_body.values()]
+    regions = _common(bodies) if len(bodies) > 1 else []
+    if len(bodies) == 1:
+        status = "single"
+    else:
+        status = "agree" if regions else "conflict"
+
+    def support(o: FactObservation) -> int:
+        iv = o.interval
+        return sum(1 for group in by_body.values()
+                   if any(g.unit == o.unit and g.interval.intersect(iv) is not None for g in group))
+
+    candidates = obs
+    if regions:
+        candidates = [o for o in obs if any(o.interval.intersect(r) is not None for r in regions)] or obs
+    best = min(candidates, key=lambda o: (-support(o), _precision_key(o), -o.published.toordinal(), o.id))
+    bounds = best.interval
+    if regions:
+        region = next(r for r in regions if r.intersect(best.interval) is not None)
+        bounds = region
+    values = {(o.unit, Decimal(o.value_exact), o.value_high_exact, o.qualifier) for o in obs}
+    return FactSummary(
+        status=status,
+        best_observation_id=best.id,
+        value_exact=best.value_exact,
+        unit=best.unit,
+        qualifier=best.qualifier,
+        printed=best.printed,
+        value_low_exact=_text(bounds.low),
+        value_high_exact=_text(bounds.high),
+        n_observations=len(obs),
+        n_documents=len(by_body),
+        n_publications=len({o.document_id for o in obs}),
+        n_values=len(values),
+        first_published=min(o.published for o in obs),
+        last_published=max(o.published for o in obs),
+    )

@@ -1,0 +1,287 @@
+"""Maintain the ``fact`` table and read facts and series.
+
+A fact's observations are found by joining on its key columns (zone_id, metric_id,
+period_id — NULL matching NULL — and measure); ``fact.key`` spells the key as text so it
+can be unique on every database.  Refreshing recomputes only the keys asked for, updating
+rows in place, so fact ids stay stable and ``rebuild`` gives the same table as a history
+of incremental refreshes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Engine, bindparam, delete, select, text, update
+
+from zonedb.facts import FactObservation, FactSummary, summarize
+from zonedb.store.models import Article, Document, Fact, Observation
+from zonedb.store.queries import metric_ids, zone_ids
+
+Key = tuple[int, int, int | None, str]
+
+__all__ = ["Key", "RefreshCounts", "fact_key", "iter_facts", "iter_series", "rebuild", "refresh_document",
+           "refresh_for_document", "refresh_keys"]
+
+
+def fact_key(key: Key) -> str:
+    """Text form of a key: ``zone:metric:period:measure`` with ``-`` for no period."""
+    zone_id, metric_id, period_id, measure = key
+    return f"{zone_id}:{metric_id}:{'-' if period_id is None else period_id}:{measure}"
+
+
+@dataclass
+class RefreshCounts:
+    """What a refresh changed."""
+
+    inserted: int = 0
+    updated: int = 0
+    deleted: int = 0
+    unchanged: int = 0
+
+
+_OBS_COLUMNS = (
+    Observation.id, Observation.document_id, Article.body_hash, Document.published,
+    Observation.value_exact, Observation.value_high_exact, Observation.unit, Observation.qualifier,
+    Observation.printed, Observation.zone_id, Observation.metric_id, Observation.period_id,
+    Observation.measure,
+)
+
+
+def _as_date(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+
+
+def _grouped(rows: Iterable[Any]) -> dict[Key, list[FactObservation]]:
+    groups: dict[Key, list[FactObservation]] = defaultdict(list)
+    for r in rows:
+        groups[(r.zone_id, r.metric_id, r.period_id, r.measure)].append(FactObservation(
+            id=r.id, document_id=r.document_id, body_hash=r.body_hash, published=_as_date(r.published),
+            value_exact=r.value_exact, value_high_exact=r.value_high_exact, unit=r.unit,
+            qualifier=r.qualifier, printed=r.printed,
+        ))
+    return groups
+
+
+def _base_select():  # type: ignore[no-untyped-def]
+    return (select(*_OBS_COLUMNS).join(Article, Article.id == Observation.article_id)
+            .join(Document, Document.id == Observation.document_id))
+
+
+def _row(key: Key, s: FactSummary) -> dict[str, Any]:
+    zone_id, metric_id, period_id, measure = key
+    return {
+        "key": fact_key(key), "zone_id": zone_id, "metric_id": metric_id, "period_id": period_id,
+        "measure": measure, "status": s.status, "best_observation_id": s.best_observation_id,
+        "value_exact": s.value_exact, "value": float(Decimal(s.value_exact)), "unit": s.unit,
+        "qualifier": s.qualifier, "printed": s.printed, "value_low_exact": s.value_low_exact,
+        "value_high_exact": s.value_high_exact, "n_observations": s.n_observations,
+        "n_documents": s.n_documents, "n_publications": s.n_publications, "n_values": s.n_values,
+        "first_published": s.first_published, "last_published": s.last_published,
+    }
+
+
+_COMPARED = ("status", "best_observation_id", "value_exact", "unit", "qualifier", "printed",
+             "value_low_exact", "value_high_exact", "n_observations", "n_documents", "n_publications",
+             "n_values", "first_published", "last_published")
+
+
+def _apply(conn: Connection, keys: Iterable[Key], groups: dict[Key, list[FactObservation]]) -> RefreshCounts:
+    counts = RefreshCounts()
+    wanted = {fact_key(k): k for k in sorted(set(keys), key=_order)}
+    existing: dict[str, dict[str, Any]] = {}
+    names = list(wanted)
+    table = Fact.__table__
+    for i in range(0, len(names), 500):
+        stmt = select(table).where(table.c.key.in_(names[i:i + 500]))
+        existing.update({r["key"]: dict(r) for r in conn.execute(stmt).mappings()})
+    inserts, updates, deletes = [], [], []
+    for name, key in wanted.items():
+        group = groups.get(key)
+        old = existing.get(name)
+        if not group:
+            if old is not None:
+                deletes.append(old["id"])
+            continue
+        new = _row(key, summarize(group))
+        if old is None:
+            inserts.append(new)
+        elif any(_same(old[c]) != _same(new[c]) for c in _COMPARED):
+            updates.append({**new, "fact_id": old["id"]})
+        else:
+            counts.unchanged += 1
+    if deletes:
+        conn.execute(delete(table).where(table.c.id.in_(deletes)))
+    if updates:
+        stmt = update(table).where(table.c.id == bindparam("fact_id"))
+        conn.execute(stmt, updates)
+    if inserts:
+        conn.execute(table.insert(), inserts)
+    counts.inserted, counts.updated, counts.deleted = len(inserts), len(updates), len(deletes)
+    return counts
+
+
+def _order(key: Key) -> tuple[int, int, int, int, str]:
+    return (key[0], key[1], key[2] is not None, key[2] or 0, key[3])
+
+
+def _same(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def refresh_keys(conn: Connection, keys: Iterable[Key]) -> RefreshCounts:
+    """Recompute the facts of ``keys`` from their observations (inside the caller's transaction)."""
+    keys = set(keys)
+    by_pair: dict[tuple[int, int], set[Key]] = defaultdict(set)
+    for k in keys:
+        by_pair[(k[0], k[1])].add(k)
+    groups: dict[Key, list[FactObservation]] = {}
+    for (zone_id, metric_id), _ in by_pair.items():
+        stmt = _base_select().where(Observation.zone_id == zone_id, Observation.metric_id == metric_id)
+        for key, group in _grouped(conn.execute(stmt)).items():
+            if key in keys:
+                groups[key] = group
+    return _apply(conn, keys, groups)
+
+
+def refresh_document(conn: Connection, document_id: int) -> RefreshCounts:
+    """Recompute the facts touched by one document's observations."""
+    stmt = (select(Observation.zone_id, Observation.metric_id, Observation.period_id, Observation.measure)
+            .where(Observation.document_id == document_id).distinct())
+    return refresh_keys(conn, [tuple(r) for r in conn.execute(stmt)])  # type: ignore[misc]
+
+
+def rebuild(conn: Connection) -> RefreshCounts:
+    """Recompute every fact from all observations; drop facts left without observations."""
+    groups = _grouped(conn.execute(_base_select()))
+    table = Fact.__table__
+    stale = [
+        (r.zone_id, r.metric_id, r.period_id, r.measure)
+        for r in conn.execute(select(table.c.zone_id, table.c.metric_id, table.c.period_id, table.c.measure))
+    ]
+    return _apply(conn, list(groups) + [k for k in stale if k not in groups], groups)
+
+
+# -- read side ---------------------------------------------------------------------------------
+FACT_COLUMNS = (
+    "id", "zone", "metric", "period", "period_start", "period_end", "measure", "value", "value_exact",
+    "unit", "qualifier", "printed", "value_low", "value_high", "status", "n_observations", "n_documents",
+    "n_publications", "n_values", "first_published", "last_published", "best_observation_id",
+    "observation_ids", "documents",
+)
+
+
+def _filters(conn: Connection, zone: str | None, metric: str | None) -> tuple[list[str], dict[str, Any]] | None:
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if zone is not None:
+        ids = zone_ids(conn, zone)
+        if not ids:
+            return None
+        where.append("f.zone_id IN :zone_ids")
+        params["zone_ids"] = ids
+    if metric is not None:
+        ids = metric_ids(conn, metric)
+        if not ids:
+            return None
+        where.append("f.metric_id IN :metric_ids")
+        params["metric_ids"] = ids
+    return where, params
+
+
+def _expanding(sql: str, params: dict[str, Any]):  # type: ignore[no-untyped-def]
+    stmt = text(sql)
+    for name in ("zone_ids", "metric_ids"):
+        if name in params:
+            stmt = stmt.bindparams(bindparam(name, expanding=True))
+    return stmt
+
+
+def iter_facts(engine: Engine, *, zone: str | None = None, metric: str | None = None,
+               status: str | None = None, measure: str | None = None) -> Iterator[dict[str, Any]]:
+    """Rows of ``v_fact``, filtered by zone/metric (names or aliases), status and measure."""
+    with engine.connect() as conn:
+        found = _filters(conn, zone, metric)
+        if found is None:
+            return
+        where, params = found
+        if status is not None:
+            where.append("f.status = :status")
+            params["status"] = status
+        if measure is not None:
+            where.append("f.measure = :measure")
+            params["measure"] = measure
+        sql = "SELECT v.* FROM v_fact v JOIN fact f ON f.id = v.id"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += (" ORDER BY v.zone, v.metric, v.measure, v.period_start IS NULL, v.period_start, "
+                "v.period_end, v.id")
+        for row in conn.execute(_expanding(sql, params), params).mappings():
+            yield dict(row)
+
+
+SERIES_COLUMNS = ("zone", "metric", "measure", "period", "period_start", "period_end", "value", "unit",
+                  "qualifier", "status", "n_documents", "printed", "observation_ids", "documents")
+SERIES_BY_ISSUE_COLUMNS = ("zone", "metric", "measure", "period", "period_start", "period_end", "published",
+                           "value", "unit", "qualifier", "values", "fact_status", "printed", "observation_ids",
+                           "documents")
+
+
+def iter_series(engine: Engine, *, zone: str, metric: str, measure: str | None = None,
+                by_issue: bool = False) -> Iterator[dict[str, Any]]:
+    """The value per period (facts), or with ``by_issue`` per period and publication date.
+
+    By issue, ``value`` is the figure that issue printed (the one closest to the fact's best
+    value when it printed several, all listed in ``values``).
+    """
+    if not by_issue:
+        yield from iter_facts(engine, zone=zone, metric=metric, measure=measure)
+        return
+    facts = {r["id"]: r for r in iter_facts(engine, zone=zone, metric=metric, measure=measure)}
+    if not facts:
+        return
+    with engine.connect() as conn:
+        fact_of: dict[Key, int] = {}
+        for r in conn.execute(select(Fact.id, Fact.zone_id, Fact.metric_id, Fact.period_id, Fact.measure)
+                              .where(Fact.id.in_(list(facts)))):
+            fact_of[(r.zone_id, r.metric_id, r.period_id, r.measure)] = r.id
+        stmt = (select(Observation.id, Observation.zone_id, Observation.metric_id, Observation.period_id,
+                       Observation.measure, Observation.value_exact, Observation.unit, Observation.qualifier,
+                       Observation.printed, Document.published, Document.name)
+                .join(Document, Document.id == Observation.document_id)
+                .where(Observation.zone_id.in_({k[0] for k in fact_of}),
+                       Observation.metric_id.in_({k[1] for k in fact_of}))
+                .order_by(Document.published, Observation.id))
+        issues: dict[tuple[int, dt.date], list[Any]] = defaultdict(list)
+        for r in conn.execute(stmt):
+            fid = fact_of.get((r.zone_id, r.metric_id, r.period_id, r.measure))
+            if fid is not None:
+                issues[(fid, _as_date(r.published))].append(r)
+    order = {fid: i for i, fid in enumerate(facts)}
+    for (fid, published), rows in sorted(issues.items(), key=lambda kv: (order[kv[0][0]], kv[0][1])):
+        f = facts[fid]
+        best = Decimal(f["value_exact"])
+        pick = min(rows, key=lambda r: (r.unit != f["unit"], abs(Decimal(r.value_exact) - best), r.id))
+        values = list(dict.fromkeys(f"{r.printed}" for r in rows))
+        yield {
+            "zone": f["zone"], "metric": f["metric"], "measure": f["measure"], "period": f["period"],
+            "period_start": f["period_start"], "period_end": f["period_end"], "published": published,
+            "value": pick.value_exact, "value_exact": pick.value_exact, "unit": pick.unit,
+            "qualifier": pick.qualifier, "values": "; ".join(values), "fact_status": f["status"],
+            "printed": pick.printed, "observation_ids": ",".join(str(r.id) for r in rows),
+            "documents": ",".join(dict.fromkeys(r.name for r in rows)), "fact_id": fid,
+        }
+
+
+def refresh_for_document(conn: Connection, sha256: str) -> RefreshCounts:
+    """After a document is written (same transaction): refresh the facts its observations
+    touch and add its articles to the full-text index."""
+    from zonedb.store.search import index_document
+
+    document_id = conn.execute(select(Document.id).where(Document.sha256 == sha256)).scalar_one()
+    index_document(conn, document_id)
+    return refresh_document(conn, document_id)
