@@ -289,6 +289,78 @@ def _int_part(toks: list[Token]) -> tuple[Decimal | int, bool]:
     return result + section, seen
 
 
+# Pure Chinese integer numerals are valued straight from the characters (same grammar as
+# _int_part, without building tokens): digit -> 0..9, 十/百/千 -> 10..1000, 万/亿 -> 10**4, 10**8.
+_CN_CODE: dict[str, int] = {**_DIGITS, **_SMALLS, **_BIGS}
+_CN_ONLY_RE = re.compile("[负負-]?[" + "".join(sorted(_CN_CODE)) + "]+")
+
+
+def _cn_int(s: str) -> int | None:
+    """Value of a (signed) pure Chinese integer numeral, or None to defer to the token grammar."""
+    neg = s[0] in "负負-"
+    code = _CN_CODE
+    result = section = 0
+    pending = -1            # -1: no pending digit
+    single = zero = prev_digit = False
+    last_small = last_unit = max_big = 0
+    run = run_first = 0
+    for c in s[1:] if neg else s:
+        v = code[c]
+        if v < 10:
+            if prev_digit and pending >= 0:
+                pending = pending * 10 + v
+                single = False
+                run += 1
+            elif v == 0 and not prev_digit:
+                if pending >= 0:
+                    raise ValueError("零 after a bare digit")
+                zero = True
+            else:
+                if pending >= 0:
+                    raise ValueError("two numbers without a multiplier between them")
+                pending = v
+                single = True
+                run = 1
+                run_first = v
+            prev_digit = True
+            continue
+        if run == 2 and pending >= 0 and 0 < run_first < pending % 10:
+            return None  # 三五百, 十七八万: ranges, for the full grammar
+        prev_digit = False
+        run = 0
+        if v < 10000:
+            if last_small and v >= last_small:
+                raise ValueError("multipliers out of order")
+            section += v if pending < 0 else pending * v
+            last_small = last_unit = v
+            pending = -1
+            zero = False
+        else:
+            if pending >= 0:
+                cur = section + (pending * (last_small // 10) if single and not zero and last_small >= 100
+                                 else pending)
+            else:
+                cur = section
+                if not section:
+                    if not result and not max_big:
+                        cur = 1
+                    elif v < max_big:
+                        raise ValueError("multipliers out of order")
+            if v >= max_big:
+                result = (result + cur) * v
+                max_big = v
+            else:
+                result += cur * v
+            section = last_small = 0
+            last_unit = v
+            pending = -1
+            zero = False
+    if pending >= 0:
+        section += pending * (last_unit // 10) if single and not zero and last_unit >= 100 else pending
+    value = result + section
+    return -value if neg else value
+
+
 def _number(toks: list[Token]) -> Decimal | int:
     """One unsigned number: integer grammar, optional 点 fraction and trailing multipliers."""
     if not toks:
@@ -514,84 +586,87 @@ def _canon_unit(word: str) -> str:
     return unit.name
 
 
-_PLAIN_KINDS = frozenset({DIG, NUM, SMALL, BIG})
+_NUMERAL_KINDS = frozenset({DIG, NUM, SMALL, BIG, POINT})
 
 
-def _fast(toks: list[Token]) -> Decimal | int | None:
+def _fast(body: list[Token], kinds: list[int]) -> Decimal | int | None:
     """Value of a plain (signed) numeral without units, qualifiers or ranges; else None."""
-    neg = toks[0][0] in (NEG, DASH)
-    body = toks[1:] if neg else toks
-    if not body:
-        return None
-    point = False
-    prev = -1
-    last = len(body) - 1
-    for idx, (kind, val, _txt) in enumerate(body):
-        if kind == POINT:
-            point = True
-        elif kind not in _PLAIN_KINDS:
+    neg = kinds[0] in (NEG, DASH)
+    if neg:
+        body = body[1:]
+        kinds = kinds[1:]
+        if not kinds:
             return None
-        elif (kind == DIG and prev == DIG and val and not point and idx < last
-              and body[idx + 1][0] in (SMALL, BIG)):
-            return None  # 三五百, 十七八万 may be ranges: leave them to the full grammar
-        prev = kind if kind != DIG or val else -1
-    if point:
+    if not _NUMERAL_KINDS.issuperset(kinds):
+        return None
+    if kinds.count(DIG) > 1:
+        # 三五百, 十七八万 may be ranges: leave two digits before a multiplier to the full grammar
+        point = kinds.index(POINT) if POINT in kinds else len(kinds)
+        for idx in range(1, min(point, len(kinds) - 1)):
+            if kinds[idx] == DIG == kinds[idx - 1] and kinds[idx + 1] in (SMALL, BIG) and body[idx][1]:
+                return None
+    if POINT in kinds:
         value = _number(body)
     else:
-        value, _seen = _int_part(body)
+        value = _int_part(body)[0]
     return -value if neg else value
 
 
 def _simple(toks: list[Token]) -> _Raw | None:
     """[qualifier] plain numeral [多/余] [unit] [qualifier]: the common shape, done directly."""
+    kinds = [t[0] for t in toks]
     n = len(toks)
     i = 0
     pre = None
-    while i < n and toks[i][0] == QPRE:
+    while i < n and kinds[i] == QPRE:
         pre = pre or toks[i][1]
         i += 1
     j = n
     post = None
-    while j > i and toks[j - 1][0] in (QPOST, SKIP):
-        if toks[j - 1][0] == QPOST:
+    while j > i and kinds[j - 1] in (QPOST, SKIP):
+        if kinds[j - 1] == QPOST:
             post = toks[j - 1][1]
         j -= 1
     word = None
-    if j > i and toks[j - 1][0] == UNIT:
+    if j > i and kinds[j - 1] == UNIT:
         word = toks[j - 1][2]
         j -= 1
     approx = None
-    if j > i and toks[j - 1][0] == APPROX:
+    if j > i and kinds[j - 1] == APPROX:
         approx = toks[j - 1][1]
         j -= 1
     if j == i:
         return None
-    body = toks[i:j] if i or j < n else toks
-    if (word is not None and len(body) == 2 and body[0][0] == DIG == body[1][0]
-            and 0 < body[0][1] < body[1][1]):  # type: ignore[operator]
+    if i or j < n:
+        body = toks[i:j]
+        kinds = kinds[i:j]
+    else:
+        body = toks
+    if word is not None and kinds == [DIG, DIG] and 0 < body[0][1] < body[1][1]:  # type: ignore[operator]
         return None  # 两三个: a range, left to the full grammar
     pct = None
-    if len(body) > 2 and body[1][0] == FRAC or len(body) > 3 and body[2][0] == FRAC:
+    if FRAC in kinds:
         # 百分之四十, 负千分之15, 百分之负三点八: percent forms with a plain numerator
-        neg = body[0][0] == NEG
-        head = body[1] if neg else body[0]
-        if body[2 if neg else 1][0] != FRAC or head[0] not in (SMALL, BIG):
+        neg = kinds[0] == NEG
+        f = 2 if neg else 1
+        head = body[f - 1]
+        if len(kinds) <= f + 1 or kinds[f] != FRAC or head[0] not in (SMALL, BIG) or word is not None:
             return None
         pct = _PCT_DENOMS.get((head[2], head[1]))  # type: ignore[arg-type]
-        if pct is None or word is not None:
+        if pct is None:
             return None
-        body = body[3:] if neg else body[2:]
-        value = _fast(body)
+        value = _fast(body[f + 1:], kinds[f + 1:])
         if value is not None and neg:
             value = -value
-    elif approx is None and (APPROX in (kinds := [t[0] for t in body]) or JI in kinds):
+    elif approx is None and (APPROX in kinds or JI in kinds):
         # 一千多万, 500余万, 二十几万: the qualifier sits inside; a leading 几 is a range
         if kinds[0] in (APPROX, JI):
             return None
         approx = body[kinds.index(APPROX if APPROX in kinds else JI)][1] or "几"
-        value = _fast([t for t in body if t[0] not in (APPROX, JI)])
+        body = [t for t in body if t[0] not in (APPROX, JI)]
+        value = _fast(body, [t[0] for t in body])
     else:
-        value = _fast(body)
+        value = _fast(body, kinds)
     if value is None:
         return None
     unit = pct
@@ -603,6 +678,10 @@ def _simple(toks: list[Token]) -> _Raw | None:
 
 
 def _amount(s: str, direct: bool = True) -> _Raw:
+    if direct and _CN_ONLY_RE.fullmatch(s) is not None and (s[0] not in "负負-" or len(s) > 1):
+        value = _cn_int(s)
+        if value is not None:
+            return value, None, None, None
     toks = _tokenize(s)
     if toks and direct:
         simple = _simple(toks)
