@@ -107,6 +107,9 @@ def ingest(
              "(xwlb-20230724-08.txt), the page metadata or the text's dateline.")] = None,
     source: Annotated[str | None, typer.Option(help="Publication name, e.g. 科学导报.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no per-file lines.")] = False,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1,
+                                      help="Worker processes that read and extract files in parallel; "
+                                           "documents are still written one by one, in input order.")] = 1,
 ) -> None:
     """Extract every figure from text, PDF, HTML or .docx files into the database.
 
@@ -129,7 +132,7 @@ def ingest(
     n_articles = n_obs = 0
     show_bar = not quiet and len(inputs) > 1 and sys.stderr.isatty()
     try:
-        outcomes = iter_ingest(database, inputs, published=pub, source=source)
+        outcomes = iter_ingest(database, inputs, published=pub, source=source, jobs=jobs)
         if show_bar:
             with typer.progressbar(outcomes, length=len(inputs), label="ingesting", file=sys.stderr) as bar:
                 results = []

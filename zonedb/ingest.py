@@ -198,36 +198,61 @@ def extract_document(name: str, path: str | None, data: bytes, *, published: dt.
     return ExtractedDocument(record, articles)
 
 
+Prepared = tuple[str | None, "ExtractedDocument | Outcome"]
+
+
+def prepare_file(item: InputFile, known: set[str] | frozenset[str], *, published: dt.date | None,
+                 source: str | None, extractor: Extractor) -> Prepared:
+    """Read, hash and extract one input (pure: no database).
+
+    Returns ``(sha256, extracted document)``, or ``(sha256 or None, outcome)`` for a file
+    that is already stored, empty or unreadable.
+    """
+    try:
+        data = item.read()
+    except OSError as exc:
+        return None, Outcome(item.name, "failed", f"cannot read: {exc.strerror or exc}")
+    digest = hashlib.sha256(data).hexdigest()
+    if digest in known:
+        return digest, Outcome(item.name, "skipped", "already ingested (same bytes)")
+    try:
+        return digest, extract_document(item.name, item.path, data, published=published,
+                                        source=source, extractor=extractor)
+    except EmptyInputError as exc:
+        return digest, Outcome(item.name, "empty", exc.reason)
+    except InputError as exc:
+        return digest, Outcome(item.name, "failed", exc.reason)
+
+
 def iter_ingest(db: Database, inputs: list[InputFile], *, published: dt.date | None = None,
-                source: str | None = None, gazetteer: Gazetteer | None = None) -> Iterator[Outcome]:
+                source: str | None = None, gazetteer: Gazetteer | None = None,
+                jobs: int = 1) -> Iterator[Outcome]:
     """Ingest ``inputs`` one by one, yielding an :class:`Outcome` per file.
 
     A file that fails is reported and the others still go in; a document is written in one
     transaction, so an interruption never leaves half a document.  Identical bytes (same
-    sha256) are skipped, so re-running an ingest is always safe.
+    sha256) are skipped, so re-running an ingest is always safe.  With ``jobs`` > 1, worker
+    processes read and extract the files while this process writes them, still in input
+    order and one transaction per document.
     """
-    extractor = Extractor(gazetteer or default_gazetteer())
     cache = KeyCache()
     with db.engine.connect() as conn:
         known = set(conn.execute(select(Document.sha256)).scalars())
-    for item in inputs:
-        try:
-            data = item.read()
-        except OSError as exc:
-            yield Outcome(item.name, "failed", f"cannot read: {exc.strerror or exc}")
+    prepared: Iterable[Prepared]
+    if jobs > 1 and len(inputs) > 1:
+        from zonedb.parallel import iter_prepared
+
+        prepared = iter_prepared(inputs, jobs, known, published=published, source=source, gazetteer=gazetteer)
+    else:
+        extractor = Extractor(gazetteer or default_gazetteer())
+        prepared = (prepare_file(item, known, published=published, source=source, extractor=extractor)
+                    for item in inputs)
+    for item, (digest, extracted) in zip(inputs, prepared, strict=True):
+        if isinstance(extracted, Outcome):
+            yield extracted
             continue
-        digest = hashlib.sha256(data).hexdigest()
-        if digest in known:
+        if digest in known:  # the same bytes earlier in this run
             yield Outcome(item.name, "skipped", "already ingested (same bytes)")
-            continue
-        try:
-            extracted = extract_document(item.name, item.path, data, published=published,
-                                         source=source, extractor=extractor)
-        except EmptyInputError as exc:
-            yield Outcome(item.name, "empty", exc.reason)
-            continue
-        except InputError as exc:
-            yield Outcome(item.name, "failed", exc.reason)
             continue
         try:
             with db.engine.begin() as conn:

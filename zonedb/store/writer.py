@@ -106,10 +106,56 @@ def _period_id(conn: Connection, cache: KeyCache, row: ObservationRow) -> int | 
     return found
 
 
+_CHUNK = 500  # keys per IN (…) list, well under every database's parameter limit
+
+
+def _ids(conn: Connection, column: Any, id_column: Any, keys: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for i in range(0, len(keys), _CHUNK):
+        stmt = select(column, id_column).where(column.in_(keys[i : i + _CHUNK]))
+        found.update((k, v) for k, v in conn.execute(stmt))
+    return found
+
+
+def _prefetch(conn: Connection, cache: KeyCache, articles: list[ArticleRow]) -> None:
+    """Look up (and create) every zone, metric and period of a document in a few statements,
+    in the order a row-by-row lookup would meet them, so ids come out the same."""
+    zones: dict[str, dict[str, Any]] = {}
+    metrics: dict[str, dict[str, Any]] = {}
+    periods: dict[str, dict[str, Any]] = {}
+    for art in articles:
+        if art.zone_key and art.zone_key not in cache.zones and art.zone_key not in zones:
+            zones[art.zone_key] = {"key": art.zone_key, "name": art.zone_key, "kind": "development_zone"}
+        for obs in art.observations:
+            if obs.zone_key not in cache.zones and obs.zone_key not in zones:
+                zones[obs.zone_key] = {"key": obs.zone_key, "name": obs.zone_name or obs.zone_key,
+                                       "kind": obs.zone_kind or "development_zone"}
+            if obs.metric not in cache.metrics and obs.metric not in metrics:
+                metrics[obs.metric] = {"name": obs.metric, "dimension": obs.values.get("dimension")}
+            code = obs.period_code
+            if code is not None and code not in cache.periods and code not in periods:
+                periods[code] = {"code": code, "kind": obs.period_kind, "start_date": obs.period_start,
+                                 "end_date": obs.period_end, "label": obs.period_label or code}
+    for table, model, column, id_column, key, rows, extra in (
+        (cache.zones, Zone, Zone.key, Zone.id, "key", zones,
+         {"builtin": False, "source": "named in an ingested text"}),
+        (cache.metrics, Metric, Metric.name, Metric.id, "name", metrics, {"builtin": False}),
+        (cache.periods, Period, Period.code, Period.id, "code", periods, {}),
+    ):
+        if not rows:
+            continue
+        table.update(_ids(conn, column, id_column, list(rows)))
+        missing = [{**row, **extra} for k, row in rows.items() if k not in table]
+        if missing:
+            conn.execute(insert_ignore(conn, model, [key]), missing)
+            table.update(_ids(conn, column, id_column, [r[key] for r in missing]))
+
+
 def write_document(conn: Connection, cache: KeyCache, document: dict[str, Any],
                    articles: list[ArticleRow]) -> tuple[int, int]:
     """Insert a document with its articles and observations on ``conn`` (inside the caller's
     transaction); return (articles written, observations written)."""
+    _prefetch(conn, cache, articles)
     doc_id = conn.execute(Document.__table__.insert().returning(Document.id), document).scalar_one()
     n_obs = 0
     for art in articles:

@@ -1,0 +1,117 @@
+"""``zonedb ingest --jobs N``: worker processes give the same database as one process."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import EXAMPLES, SEEDS
+from zonedb.cli import app
+
+runner = CliRunner()
+
+TEXTS = {
+    "a-20240910.txt": "本报讯 今年 1—6 月份，临汾经济开发区完成规上工业增加值 12.5 亿元，同比增长 8.2%；"
+                      "新签约项目 7 个，总投资 23.4 亿元。\n",
+    "b-20240911.txt": "本报讯 2023 年，高平经济技术开发区完成产值 909.4 亿元，占全市工业产值的 48.3%。\n",
+    "c-20240912.txt": "本报讯 一季度，太原高新技术产业开发区实现营业收入 921.36 亿元，同比增长 2.1 个百分点。\n",
+    "d-20240913.txt": "本报讯 全年新签约项目 29 个、总投资 51.73 亿元，其中亿元以上项目十三个，开工率达 95.75%。\n",
+}
+
+
+def make_inputs(folder: Path, *, bad: bool = False, duplicate: bool = False) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in TEXTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    if bad:
+        (folder / "c-bad-20240912.bin").write_bytes(bytes(range(256)) * 8)  # binary: refused
+        (folder / "e-nodate.txt").write_text("一段没有日期的文字，产值 5 亿元。\n", encoding="utf-8")
+        (folder / "f-empty-20240914.txt").write_text("  \n", encoding="utf-8")
+    if duplicate:
+        (folder / "z-copy-20240910.txt").write_text(TEXTS["a-20240910.txt"], encoding="utf-8")
+    return folder
+
+
+def ingest(db: Path, *paths: Path | str, jobs: int, extra: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["ingest", *map(str, paths), "--db", str(db), "--jobs", str(jobs), *extra])
+
+
+def export(db: Path) -> list[dict[str, object]]:
+    result = runner.invoke(app, ["export", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def tables(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every stored row except timestamps, so two databases can be compared exactly."""
+    queries = {
+        "document": "SELECT id, name, sha256, encoding, media_type, source, published, published_from, "
+                    "title, text FROM document ORDER BY id",
+        "article": "SELECT * FROM article ORDER BY id",
+        "observation": "SELECT * FROM observation ORDER BY id",
+        "zone": "SELECT * FROM zone ORDER BY id",
+        "metric": "SELECT * FROM metric ORDER BY id",
+        "period": "SELECT * FROM period ORDER BY id",
+    }
+    with sqlite3.connect(db) as conn:
+        return {t: conn.execute(q).fetchall() for t, q in queries.items()}
+
+
+def test_jobs_two_gives_the_same_database_as_one(tmp_path: Path) -> None:
+    inputs = make_inputs(tmp_path / "in", duplicate=True)
+    one, two = tmp_path / "one.sqlite", tmp_path / "two.sqlite"
+    r1 = ingest(one, inputs, EXAMPLES, jobs=1)
+    r2 = ingest(two, inputs, EXAMPLES, jobs=2)
+    assert r1.exit_code == 0, r1.output
+    assert r2.exit_code == 0, r2.output
+    assert r1.stderr == r2.stderr
+    assert "skipped 1" in r2.stderr  # the duplicate, found within the run
+    rows = export(one)
+    assert rows, "the texts hold figures"
+    assert export(two) == rows
+    assert tables(two) == tables(one)
+
+
+def test_jobs_on_the_seed_page_matches_one_process(tmp_path: Path) -> None:
+    if not SEEDS.exists():
+        pytest.skip("shared seed page not available")
+    one, two = tmp_path / "one.sqlite", tmp_path / "two.sqlite"
+    args = ("--published", "2024-09-10")
+    assert ingest(one, SEEDS, EXAMPLES, jobs=1, extra=args).exit_code == 0
+    assert ingest(two, SEEDS, EXAMPLES, jobs=3, extra=args).exit_code == 0
+    assert export(two) == export(one)
+
+
+def test_jobs_reports_a_bad_file_by_name_and_stores_the_rest(tmp_path: Path) -> None:
+    inputs = make_inputs(tmp_path / "in", bad=True)
+    one, two = tmp_path / "one.sqlite", tmp_path / "two.sqlite"
+    r1 = ingest(one, inputs, jobs=1)
+    r2 = ingest(two, inputs, jobs=2)
+    assert r1.exit_code == r2.exit_code == 1
+    assert r2.stderr == r1.stderr
+    assert "c-bad-20240912.bin" in r2.stderr
+    assert "e-nodate.txt" in r2.stderr
+    assert "f-empty-20240914.txt" in r2.stderr
+    assert "failed 2" in r2.stderr and "empty 1" in r2.stderr
+    assert f"documents {len(TEXTS)}," in r2.stderr
+    assert export(two) == export(one)
+
+
+def test_jobs_rerun_skips_everything(tmp_path: Path) -> None:
+    inputs = make_inputs(tmp_path / "in")
+    db = tmp_path / "db.sqlite"
+    assert ingest(db, inputs, jobs=2).exit_code == 0
+    before = tables(db)
+    again = ingest(db, inputs, jobs=2)
+    assert again.exit_code == 0
+    assert f"skipped {len(TEXTS)}" in again.stderr
+    assert tables(db) == before
+
+
+def test_jobs_must_be_positive(tmp_path: Path) -> None:
+    result = ingest(tmp_path / "x.sqlite", make_inputs(tmp_path / "in"), jobs=0)
+    assert result.exit_code == 2
