@@ -202,3 +202,11 @@ def test_the_period_of_an_earlier_sentence_carries_over_and_is_marked(extractor:
                               PUBLISHED)
     assert [(c.value, c.period.code if c.period else None, c.period_inferred) for c in found] == [
         (Decimal("3210000000"), "2024-H1", True), (Decimal("5"), None, False)]
+
+
+def test_a_provincial_report_speaks_for_its_province_not_the_country(extractor: Extractor) -> None:
+    text = ("2025年，全省地区生产总值增长5.5%，区域创新能力升至全国第二，全社会研发投入强度达到3.4%。"
+            "全省新增城镇就业52万人。")
+    found = extractor.extract(text, PUBLISHED, "2026年江苏省政府工作报告")
+    assert {c.zone_key for c in found} == {"江苏省"}
+    assert len(found) == 3

@@ -129,6 +129,23 @@ def _contextual_periods(text: str, published: date) -> list[PeriodMatch]:
     return out
 
 
+_LEVEL_WORDS = (
+    (re.compile(r"全省|我省|本省|省委|省政府"), frozenset({"province"})),
+    (re.compile(r"全市|我市|本市|市委|市政府"), frozenset({"city", "province"})),  # 北京市 is a province
+    (re.compile(r"全县|我县|本县"), frozenset({"county"})),
+    (re.compile(r"全区|我区|本区|该区|园区|开发区|经开区|高新区"),
+     frozenset({"etdz", "hitech", "new_area", "ftz", "ftz_area", "bonded", "reform_zone", "development_zone", "county",
+                "province"})),  # 全区 of an autonomous region
+)
+
+
+def _dominant_level(text: str) -> frozenset[str] | None:
+    """The zone kinds an article's own words point to (全省 → a province), if any stand out."""
+    counts = [(len(pattern.findall(text)), kinds) for pattern, kinds in _LEVEL_WORDS]
+    n, kinds = max(counts, key=lambda c: c[0])
+    return kinds if n >= 2 else None
+
+
 def _example_mentions(text: str, mentions: list[Mention]) -> frozenset[int]:
     """Mentions followed by 等, with the place names printed right before them."""
     out: set[int] = set()
@@ -211,8 +228,12 @@ class Extractor:
 
     def article_zone(self, title: str | None, text: str, mentions: list[Mention],
                      keys: list[str | None]) -> str | None:
-        """The zone an article is about: title mentions weigh most, development zones beat
-        the administrative areas that host them, the first mention gets a bonus."""
+        """The zone an article is about.
+
+        Title mentions weigh most and the first mention gets a bonus; development zones beat
+        the administrative areas that host them; the country is only a fallback.  When the
+        article keeps saying 全省 (or 全市, 全区 …), the zone of that level wins.
+        """
         votes: Counter[str] = Counter()
         if title:
             for m in self.gaz.find_zones(clean(title).text):
@@ -224,10 +245,15 @@ class Extractor:
                 votes[key] += 2 if i == 0 else 1
         if not votes:
             return None
-        def weight(item: tuple[str, int]) -> tuple[int, int]:
+        level = _dominant_level(text)
+        order = list(votes)
+
+        def weight(item: tuple[str, int]) -> tuple[int, float, int]:
             key, n = item
             kind = self._kind(key)
-            return (n * (2 if kind not in ADMIN_KINDS else 1), -list(votes).index(key))
+            factor = 2.0 if kind not in ADMIN_KINDS else 0.25 if kind == "country" else 1.0
+            return (int(level is not None and kind in level), n * factor, -order.index(key))
+
         return max(votes.items(), key=weight)[0]
 
     def _mentions(self, text: str) -> list[Mention]:
@@ -391,9 +417,15 @@ class Extractor:
             if m.start >= end:
                 break
             if m.start >= start and ctx.zone_keys[i] and not _COMPARATOR.search(ctx.text[max(0, m.start - 2) : m.start]) \
-                    and i not in ctx.examples:
+                    and i not in ctx.examples and not self._yardstick_country(ctx, i):
                 found = i
         return found
+
+    def _yardstick_country(self, ctx: _Context, i: int) -> bool:
+        """In an article about a region, 全国 names a yardstick (全国第二, 全国首个), not the subject."""
+        key = ctx.zone_keys[i]
+        return (key is not None and self._kind(key) == "country" and ctx.article_zone is not None
+                and self._kind(ctx.article_zone) != "country")
 
     def _zone_after(self, ctx: _Context, q: Quantity, s_end: int) -> int | None:
         """A zone named later in the figure's clause (25个项目落户北京经开区)."""
