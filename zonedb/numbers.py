@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Context, Decimal, DecimalException, getcontext, localcontext
 
 from zonedb.textnorm import fold_width
-from zonedb.units import CURRENCY_NAMES, lookup_unit, unit_words
+from zonedb.units import CURRENCY_NAMES, Unit, lookup_unit, unit_words
 
 __all__ = ["Amount", "parse_amount", "parse_number", "QUALIFIERS", "canonical_qualifier"]
 
@@ -457,6 +457,17 @@ class _Core:
     pct: str | None = None
 
 
+def _approx_well_placed(kinds: list[int]) -> bool:
+    """多/余/几 inside a number must sit between numerals, never next to 点 or to each other."""
+    for idx, kind in enumerate(kinds):
+        if kind in (APPROX, JI):
+            if idx and kinds[idx - 1] not in (DIG, NUM, SMALL, BIG, NEG, DASH):
+                return False
+            if idx + 1 < len(kinds) and kinds[idx + 1] not in (SMALL, BIG):
+                return False
+    return True
+
+
 def _single(toks: list[Token]) -> _Core:
     """A signed number, fraction, pair range or 几 range (no range connector inside)."""
     qualifier = None
@@ -467,6 +478,8 @@ def _single(toks: list[Token]) -> _Core:
     lead_ji = False
     kinds = [t[0] for t in toks]
     if APPROX in kinds or JI in kinds:  # 多/余/几 qualify the number; a leading 几 is a range
+        if not _approx_well_placed(kinds):
+            raise ValueError("misplaced 多/余/几")
         clean: list[Token] = []
         for idx, t in enumerate(toks):
             if t[0] == APPROX:
@@ -587,6 +600,7 @@ def _canon_unit(word: str) -> str:
 
 
 _NUMERAL_KINDS = frozenset({DIG, NUM, SMALL, BIG, POINT})
+_NO_UNIT = Unit("", "", "", Decimal(0))
 
 
 def _fast(body: list[Token], kinds: list[int]) -> Decimal | int | None:
@@ -612,6 +626,10 @@ def _fast(body: list[Token], kinds: list[int]) -> Decimal | int | None:
     return -value if neg else value
 
 
+_MONEY_MAIN_WORDS = frozenset(w for w in unit_words() if (lookup_unit(w) or _NO_UNIT).dimension.startswith(
+    "currency:"))
+
+
 def _simple(toks: list[Token]) -> _Raw | None:
     """[qualifier] plain numeral [多/余] [unit] [qualifier]: the common shape, done directly."""
     kinds = [t[0] for t in toks]
@@ -627,6 +645,19 @@ def _simple(toks: list[Token]) -> _Raw | None:
         if kinds[j - 1] == QPOST:
             post = toks[j - 1][1]
         j -= 1
+    cents: Decimal | int = 0
+    if j > i and kinds[j - 1] == SUB:
+        # 123元1角1分, 十块三毛: single-digit 角/分 after a money unit
+        while j - 2 > i and kinds[j - 1] == SUB and kinds[j - 2] in (DIG, NUM):
+            digit = toks[j - 2]
+            if digit[0] == NUM and not digit[2].isdigit():
+                return None
+            cents += digit[1] * toks[j - 1][1]  # type: ignore[operator]
+            j -= 2
+            if kinds[j - 1] == DIG and toks[j - 1][1] == 0:
+                j -= 1  # 壹万元零壹分
+        if kinds[j - 1] != UNIT or toks[j - 1][2] not in _MONEY_MAIN_WORDS:
+            return None
     word = None
     if j > i and kinds[j - 1] == UNIT:
         word = toks[j - 1][2]
@@ -660,9 +691,11 @@ def _simple(toks: list[Token]) -> _Raw | None:
             value = -value
     elif approx is None and (APPROX in kinds or JI in kinds):
         # 一千多万, 500余万, 二十几万: the qualifier sits inside; a leading 几 is a range
-        if kinds[0] in (APPROX, JI):
+        if kinds[0] in (APPROX, JI) or kinds[0] in (NEG, DASH) and len(kinds) > 1 and kinds[1] in (APPROX, JI):
             return None
-        approx = body[kinds.index(APPROX if APPROX in kinds else JI)][1] or "几"
+        if RANGE in kinds or DASH in kinds[1:] or not _approx_well_placed(kinds):
+            return None
+        approx = next(t[1] or "几" for t in body if t[0] in (APPROX, JI))  # type: ignore[misc]
         body = [t for t in body if t[0] not in (APPROX, JI)]
         value = _fast(body, [t[0] for t in body])
     else:
@@ -674,6 +707,8 @@ def _simple(toks: list[Token]) -> _Raw | None:
         unit = _canon_unit(word)
         if word == "成":
             value = value * 10
+    if cents:
+        value = value + cents if value >= 0 else value - cents
     return value, None, unit, pre or approx or post  # type: ignore[return-value]
 
 
