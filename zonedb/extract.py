@@ -98,6 +98,8 @@ _COMPARATOR = re.compile(r"(?:占|比|较|居|为|向|给|对|超|于|列|领先
 _WORD_AFTER_UNIT = frozenset({"人口", "家电", "家庭", "名单", "台阶", "座谈", "条例", "件事", "个人"})
 _RATE_HEADS = frozenset({"", "年", "年均", "平均", "年平均"})
 _OWN_FRAME = re.compile(r"[，,\s]*(?:本次|此次|这次|同时|此外|另外|其中|下一步|未来|目前)")
+_YARDSTICK_AFTER = re.compile(r"第|首|前列|前\d|排名|领先|平均|水平|同类|总量|同行|唯一|最|之最|率先|示范|重点|试点|百强|十强")
+_YARDSTICK_BEFORE = re.compile(r"(?:居|位|列|升至|跃居|跻身|进入|高于|低于|超过|入选|获评|成为|新建)$")
 _LABEL_BEFORE = re.compile(r"(?:附件|附表|图|表|第|编号|序号|No\.?|NO\.?)$")
 _ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+[次批期届个轮项]?")
 _GROWTH_WORDS = ("同比增长", "比上年增长", "较上年增长", "增长", "增速", "增幅", "同比下降", "下降", "减少")
@@ -424,8 +426,12 @@ class Extractor:
     def _yardstick_country(self, ctx: _Context, i: int) -> bool:
         """In an article about a region, 全国 names a yardstick (全国第二, 全国首个), not the subject."""
         key = ctx.zone_keys[i]
-        return (key is not None and self._kind(key) == "country" and ctx.article_zone is not None
-                and self._kind(ctx.article_zone) != "country")
+        if key is None or self._kind(key) != "country" or ctx.article_zone is None \
+                or self._kind(ctx.article_zone) == "country":
+            return False
+        m = ctx.zones[i]
+        return bool(_YARDSTICK_AFTER.match(ctx.text, m.end)
+                    or _YARDSTICK_BEFORE.search(ctx.text[max(0, m.start - 3) : m.start]))
 
     def _zone_after(self, ctx: _Context, q: Quantity, s_end: int) -> int | None:
         """A zone named later in the figure's clause (25个项目落户北京经开区)."""
