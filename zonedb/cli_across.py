@@ -178,3 +178,96 @@ def search(
         rows = [{**r, "figures": [_json_figure(f) for f in r["figures"]]} for r in rows]
     write_dicts(rows, SEARCH_TABLE_COLUMNS if fmt == "table" else SEARCH_COLUMNS, fmt, sys.stdout)
     _err(f"{len(rows)} article(s) ({'full-text index' if method == 'fts' else 'substring search'})")
+
+
+@app.command()
+def chart(
+    zone: Annotated[str, typer.Option(help="Zone name or alias, e.g. 高平经开区.")],
+    metric: Annotated[str, typer.Option(help="Metric name or alias, e.g. 总投资.")],
+    output: Annotated[str, typer.Option("--output", "-o", help="File to write: .svg or .html.")],
+    db: DbOption = None,
+    measure: MeasureOption = None,
+) -> None:
+    """Draw a zone's metric per period as an SVG chart (or an HTML page holding it).
+
+    Periods run along the x axis in time order; money is shown in 亿元 or 万元 when that reads
+    best.  Facts without a stated period are left out (listed by `zonedb series`); a red
+    point marks a period whose sources disagree.
+
+    Example: zonedb chart --zone 高平经开区 --metric 总投资 -o gaoping.svg
+    """
+    from collections import Counter
+    from pathlib import Path
+
+    from zonedb.chart import Point, render_html, render_svg
+    from zonedb.store.facts import iter_facts
+
+    path = Path(output)
+    if path.suffix.lower() not in (".svg", ".html", ".htm"):
+        raise typer.BadParameter("the file name must end in .svg or .html", param_hint="--output")
+    database = _open(db)
+    try:
+        rows = list(iter_facts(database.engine, zone=zone, metric=metric, measure=measure))
+    finally:
+        database.close()
+    if not rows:
+        raise _fail(f"no facts for zone {zone!r} and metric {metric!r}")
+    measures = Counter(r["measure"] for r in rows)
+    chosen = measure or ("level" if "level" in measures else measures.most_common(1)[0][0])
+    rows = [r for r in rows if r["measure"] == chosen]
+    unit = Counter(r["unit"] for r in rows).most_common(1)[0][0]
+    dated = [r for r in rows if r["period"] is not None and r["unit"] == unit]
+    left_out = len(rows) - len(dated)
+    points = [Point(r.get("period_label") or r["period"], Decimal(r["value_exact"]), r["status"], r["n_documents"])
+              for r in dated]
+    title = f"{rows[0]['zone']} · {rows[0]['metric']}"
+    subtitle = f"度量 {chosen}；{len(points)} 个时期；来源 {len({d for r in dated for d in (r['documents'] or '').split(',') if d})} 份文件"
+    svg = render_svg(points, title=title, unit=unit, subtitle=subtitle)
+    text = svg if path.suffix.lower() == ".svg" else render_html(svg, title=title)
+    path.write_text(text, encoding="utf-8")
+    note = f"; {left_out} fact(s) without a period or in another unit left out" if left_out else ""
+    _err(f"wrote {path} ({len(points)} period(s){note})")
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8001,
+    write_metadata: Annotated[str | None, typer.Option(
+        "--write-metadata", help="Write the Datasette metadata (JSON) to this file and exit.")] = None,
+) -> None:
+    """Browse the database in Datasette, with descriptions, canned queries (series, conflicts,
+    search) and article search on the segmented index (needs `pip install 'zonedb[serve]'`).
+
+    In Datasette's search box separate Chinese words by spaces (临汾 开发区); the canned
+    `search` query takes Chinese as it is.
+
+    Example: zonedb serve --db zones.sqlite --port 8001
+    """
+    import json
+    from pathlib import Path
+
+    from zonedb.serve import database_name, metadata
+    from zonedb.store.engine import resolve_url, sqlite_path
+
+    path = sqlite_path(resolve_url(db))
+    if path is None:
+        raise _fail("zonedb serve needs an SQLite database file")
+    if write_metadata is not None:
+        Path(write_metadata).write_text(json.dumps(metadata(database_name(path)), ensure_ascii=False, indent=2)
+                                        + "\n", encoding="utf-8")
+        _err(f"wrote {write_metadata}")
+        return
+    _open(db).close()  # create or upgrade the schema first
+    try:
+        from zonedb.serve import serve as run
+    except ImportError:  # pragma: no cover - the import itself is light
+        raise _fail("Datasette is not installed: pip install 'zonedb[serve]'") from None
+    _err(f"serving {path} at http://{host}:{port}/{database_name(path)} (Ctrl-C stops)")
+    try:
+        run(path, host=host, port=port)
+    except ImportError:
+        raise _fail("Datasette is not installed: pip install 'zonedb[serve]'") from None
+    except KeyboardInterrupt:
+        pass

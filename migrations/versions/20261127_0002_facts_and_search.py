@@ -34,10 +34,14 @@ def _v_fact(dialect: str) -> str:
     return f"""
 CREATE VIEW v_fact AS
 SELECT f.id AS id,
+       f.zone_id AS zone_id,
+       f.metric_id AS metric_id,
+       f.period_id AS period_id,
        z.name AS zone,
        z.kind AS zone_kind,
        m.name AS metric,
        p.code AS period,
+       p.label AS period_label,
        p.kind AS period_kind,
        p.start_date AS period_start,
        p.end_date AS period_end,

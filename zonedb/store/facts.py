@@ -168,7 +168,7 @@ def rebuild(conn: Connection) -> RefreshCounts:
 
 # -- read side ---------------------------------------------------------------------------------
 FACT_COLUMNS = (
-    "id", "zone", "metric", "period", "period_start", "period_end", "measure", "value", "value_exact",
+    "id", "zone", "metric", "period", "period_label", "period_start", "period_end", "measure", "value", "value_exact",
     "unit", "qualifier", "printed", "value_low", "value_high", "status", "n_observations", "n_documents",
     "n_publications", "n_values", "first_published", "last_published", "best_observation_id",
     "observation_ids", "documents",
