@@ -712,8 +712,8 @@ def _simple(toks: list[Token]) -> _Raw | None:
     return value, None, unit, pre or approx or post  # type: ignore[return-value]
 
 
-def _amount(s: str, direct: bool = True) -> _Raw:
-    if direct and _CN_ONLY_RE.fullmatch(s) is not None and (s[0] not in "负負-" or len(s) > 1):
+def _amount(s: str, direct: bool = True, cn_tried: bool = False) -> _Raw:
+    if direct and not cn_tried and _CN_ONLY_RE.fullmatch(s) is not None and (s[0] not in "负負-" or len(s) > 1):
         value = _cn_int(s)
         if value is not None:
             return value, None, None, None
@@ -910,7 +910,7 @@ def _arabic_fast(s: str) -> _Raw | None:
 def _parse_prepared(s: str) -> _Raw:
     try:
         raw = _arabic_fast(s) if s[0] in _FAST_FIRST else None
-        value, high, unit, qualifier = raw if raw is not None else _amount(s)
+        value, high, unit, qualifier = raw if raw is not None else _amount(s, cn_tried=True)
     except ValueError:
         raw = _sub_only(s)
         if raw is None:
@@ -927,6 +927,10 @@ def _parse(text: str) -> _Raw:
         s = text.translate(_PREP_TABLE)
         if not s or len(s) > 200:
             s = _prepare(s)
+    if _CN_ONLY_RE.fullmatch(s) is not None and (s[0] not in "负負-" or len(s) > 1):
+        value = _cn_int(s)  # integers only: exact whatever the decimal context
+        if value is not None:
+            return Decimal(value), None, None, None
     try:
         if getcontext().prec >= _MIN_PREC:
             return _parse_prepared(s)
