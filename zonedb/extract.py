@@ -14,10 +14,13 @@ the article body exactly as stored.  The steps, per article:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from operator import attrgetter, itemgetter
+from typing import Any
 
 from zonedb.gazetteer import ADMIN_KINDS, Gazetteer, Mention
 from zonedb.periods import Period, PeriodMatch, find_periods
@@ -171,24 +174,41 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_QUOTE_OPEN = re.compile("[" + re.escape("".join(_QUOTE_PAIRS)) + "]")
+
+
 def _quoted_ranges(text: str) -> list[tuple[int, int]]:
-    """Spans of short quoted names (“三个一批”, 《…计划》) whose numbers are not figures."""
+    """Spans of short quoted names (“三个一批”, 《…计划》) whose numbers are not figures
+    (sorted and non-overlapping)."""
     out: list[tuple[int, int]] = []
-    i = 0
-    while i < len(text):
-        close = _QUOTE_PAIRS.get(text[i])
-        if close:
-            j = text.find(close, i + 1)
-            if j != -1 and j - i <= 40:
-                out.append((i, j + 1))
-                i = j + 1
-                continue
-        i += 1
+    m = _QUOTE_OPEN.search(text)
+    while m is not None:
+        i = m.start()
+        j = text.find(_QUOTE_PAIRS[text[i]], i + 1)
+        if j != -1 and j - i <= 40:
+            out.append((i, j + 1))
+            m = _QUOTE_OPEN.search(text, j + 1)
+        else:
+            m = _QUOTE_OPEN.search(text, i + 1)
     return out
 
 
 def _inside(ranges: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(a <= start and end <= b for a, b in ranges)
+    """Whether [start, end) lies in one of ``ranges`` (sorted, non-overlapping)."""
+    i = bisect_right(ranges, start, key=_first) - 1
+    return i >= 0 and end <= ranges[i][1]
+
+
+def _overlapping(spans: list[Any], start: int, end: int, first: Any, second: Any) -> list[Any]:
+    """The spans (sorted and non-overlapping, so their ends are sorted too) that overlap
+    [start, end), in order."""
+    return spans[bisect_right(spans, start, key=second) : bisect_left(spans, end, key=first)]
+
+
+_first = itemgetter(0)
+_second = itemgetter(1)
+_start = attrgetter("start")
+_end = attrgetter("end")
 
 
 def _strip_spans(text: str, offset: int, spans: list[tuple[int, int]]) -> str:
@@ -299,9 +319,10 @@ class Extractor:
             examples=examples,
         )
         out: list[Candidate] = []
-        quantities = find_quantities(text)
+        quantities = find_quantities(text)  # left to right, non-overlapping
+        q_starts = [q.start for q in quantities]
         for s_start, s_end in _sentences(text):
-            in_sentence = [q for q in quantities if s_start <= q.start < s_end]
+            in_sentence = quantities[bisect_left(q_starts, s_start) : bisect_left(q_starts, s_end)]
             last_level_metric: str | None = None
             prev_end = s_start
             found: list[tuple[Candidate, Quantity]] = []
@@ -372,7 +393,7 @@ class Extractor:
         metric, metric_text, measure, modifiers = self._metric(ctx, q, s_start, prev_end, last_level_metric)
         if metric is None:
             return None
-        zone_key, inferred = self._zone(ctx, zone_idx)
+        zone_key, inferred = self._zone(ctx, zone_idx, s_start)
         if zone_idx is None and zone_key and _ADMIN_SUBJECT.search(sentence_head):
             zone_key = self._admin_of(zone_key, _ADMIN_SUBJECT.search(sentence_head).group().lstrip("，、；")[0])
         if zone_key is None:
@@ -414,14 +435,13 @@ class Extractor:
         return key
 
     def _zone_before(self, ctx: _Context, start: int, end: int) -> int | None:
-        found = None
-        for i, m in enumerate(ctx.zones):
-            if m.start >= end:
-                break
-            if m.start >= start and ctx.zone_keys[i] and not _COMPARATOR.search(ctx.text[max(0, m.start - 2) : m.start]) \
+        # Mentions are sorted and non-overlapping: search [start, end) backwards for the last one.
+        for i in range(bisect_left(ctx.zones, end, key=_start) - 1, bisect_left(ctx.zones, start, key=_start) - 1, -1):
+            m = ctx.zones[i]
+            if ctx.zone_keys[i] and not _COMPARATOR.search(ctx.text[max(0, m.start - 2) : m.start]) \
                     and i not in ctx.examples and not self._yardstick_country(ctx, i):
-                found = i
-        return found
+                return i
+        return None
 
     def _yardstick_country(self, ctx: _Context, i: int) -> bool:
         """In an article about a region, 全国 names a yardstick (全国第二, 全国首个), not the subject."""
@@ -438,15 +458,32 @@ class Extractor:
         end = q.end
         while end < s_end and ctx.text[end] not in _CLAUSE_MARK:
             end += 1
-        for i, m in enumerate(ctx.zones):
-            if q.end <= m.start and m.end <= end and ctx.zone_keys[i] and i not in ctx.examples:
+        for i in range(bisect_left(ctx.zones, q.end, key=_start), len(ctx.zones)):
+            m = ctx.zones[i]
+            if m.start >= end:
+                break  # sorted: no later mention ends by ``end``
+            if m.end <= end and ctx.zone_keys[i] and i not in ctx.examples:
                 return i
         return None
 
-    def _zone(self, ctx: _Context, zone_idx: int | None) -> tuple[str | None, bool]:
+    def _zone(self, ctx: _Context, zone_idx: int | None, s_start: int) -> tuple[str | None, bool]:
         if zone_idx is not None:
             return ctx.zone_keys[zone_idx], False
-        return ctx.article_zone, True
+        return self._antecedent(ctx, s_start) or ctx.article_zone, True
+
+    def _antecedent(self, ctx: _Context, s_start: int) -> str | None:
+        """For a sentence that says 园区/开发区/该区 …: the zone named in the sentence just before."""
+        sentence_end = ctx.text.find("。", s_start)
+        sentence = ctx.text[s_start : sentence_end if sentence_end != -1 else len(ctx.text)]
+        if not _COREF.search(sentence):
+            return None
+        prev_start = max(ctx.text.rfind("。", 0, max(s_start - 1, 0)), ctx.text.rfind("\n", 0, max(s_start - 1, 0))) + 1
+        for i in range(len(ctx.zones) - 1, -1, -1):
+            m, key = ctx.zones[i], ctx.zone_keys[i]
+            if prev_start <= m.start < s_start and key and self._kind(key) not in ADMIN_KINDS \
+                    and i not in ctx.examples:
+                return key
+        return None
 
     # -- metric ----------------------------------------------------------------------------
     def _metric(self, ctx: _Context, q: Quantity, s_start: int, prev_end: int,
@@ -488,8 +525,11 @@ class Extractor:
         elif phrase.endswith("占") and len(phrase) > 1 and q.unit == "%":
             phrase = phrase[:-1] + "占比"  # 煤炭产量占(全国)近三成
             measure = "share_pct"
-        elif phrase.startswith("占") and q.unit == "%":
-            core = re.sub(r"(?:的)?(?:比重|比例|份额|占比)$", "", phrase[1:])
+        elif (phrase.startswith("占") or not phrase and raw_before.lstrip("，,；;").startswith("占")) \
+                and q.unit == "%":
+            share = re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", raw_before)
+            share = share[share.index("占") :] if "占" in share else phrase
+            core = re.sub(r"(?:的)?(?:比重|比例|份额|占比)?的?$", "", share[1:])
             phrase = f"占{core}比重"
             measure = "share_pct"
         if len(phrase) > _MAX_METRIC:
@@ -516,8 +556,8 @@ class Extractor:
     def _clean_phrase(self, ctx: _Context, raw: str, offset: int) -> str:
         end = offset + len(raw)
         drop = [(p.start, p.end) for p in ctx.periods if p.start < end and p.end > offset]
-        drop += [(a, b) for a, b in ctx.quotes if a < end and b > offset]
-        drop += [(m.start, m.end) for m in ctx.zones if m.start < end and m.end > offset]
+        drop += _overlapping(ctx.quotes, offset, end, _first, _second)
+        drop += [(m.start, m.end) for m in _overlapping(ctx.zones, offset, end, _start, _end)]
         phrase = _strip_spans(raw, offset, drop)
         phrase = _ORDINAL.sub("", phrase)
         phrase = _COREF.sub("", phrase)

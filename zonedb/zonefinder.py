@@ -31,6 +31,8 @@ _SUFFIX = re.compile(
 )
 # Characters and words after which a zone name starts (在贵州铜仁大龙经济开发区 → 贵州…).
 _LEFT_CUT = re.compile(r".*(?:在|赴|于|到|对|与|和|及|是|为|的|了|把|将|向|从|由|以|等|入驻|落户|位于|来自|走进|考察|、)")
+# 全国国家级经开区, 各省级开发区: a class of zones, not one zone.
+_COLLECTIVE = re.compile(r"国家级|省级|市级|各|全国|所有|部分|重点|示范|特色|这些|该")
 _DEFINED = re.compile(
     r"(?P<full>[\u4e00-\u9fff()（）]{4,30}?)[（(](?:以下)?简称[“\"「]?(?P<short>[\u4e00-\u9fff]{2,8})[”\"」]?[）)]"
 )
@@ -68,7 +70,7 @@ def discover_zones(text: str, gaz: Gazetteer, known: list[Mention]) -> list[Foun
         cut = _LEFT_CUT.match(candidate[: -len(_kind_suffix(candidate))])
         if cut:
             candidate = candidate[cut.end():]
-        if candidate in found or not _starts_with_place(gaz, candidate):
+        if candidate in found or _COLLECTIVE.search(candidate) or not _starts_with_place(gaz, candidate):
             continue
         kind = _kind_of(candidate)
         names = {candidate, *_without_places(gaz, candidate)}
