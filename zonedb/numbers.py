@@ -880,36 +880,53 @@ def parse_amount(text: str) -> Amount:
 
 
 # Arabic number, 万/亿 multipliers and at most a unit word: valued without tokenizing.
-_FAST_FIRST = frozenset("0123456789-负負")
-_ARABIC_FAST_RE = re.compile(r"(-|负|負)?([0-9]+)(\.[0-9]+)?([万亿萬億]{0,2})([^0-9.,，万亿萬億]*)")
+_NOT_LAST = frozenset("角毛分整正钱")
+_FAST_FIRST = frozenset("0123456789-负負" + "".join(w[0] for w in QUALIFIERS_PRE))
+_PRE_ALT = "|".join(re.escape(w) for w in sorted(QUALIFIERS_PRE, key=len, reverse=True))
+_ARABIC_FAST_RE = re.compile(
+    rf"({_PRE_ALT})?(-|负|負)?([0-9]+)(\.[0-9]+)?([万亿萬億]{{0,2}})([多余])?([^0-9.,，万亿萬億多余]*)")
 _FAST_MULT = {"": 1, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "万亿": 10**12, "萬億": 10**12,
               "万万": 10**8, "萬萬": 10**8}
+# Printed unit word -> canonical unit name, for the words the tokenizer knows as units.
+_CANON: dict[str, str] = {w: _canon_unit(w) for w, t in _WORDS.items() if t[0] == UNIT and w != "成"}
+_POST_WORDS = tuple(sorted(QUALIFIERS_POST, key=len, reverse=True))
 
 
 def _arabic_fast(s: str) -> _Raw | None:
+    """[qualifier] Arabic number [万/亿] [多/余] [unit] [qualifier], valued without tokenizing."""
     m = _ARABIC_FAST_RE.fullmatch(s)
     if m is None:
         return None
-    neg, ipart, fpart, mult_word, word = m.groups()
+    pre, neg, ipart, fpart, mult_word, approx, rest = m.groups()
     mult = _FAST_MULT.get(mult_word)
     if mult is None:
         return None
-    unit = None
-    if word:
-        tok = _WORDS.get(word)
-        if tok is None or tok[0] != UNIT or word == "成":
-            return None
-        unit = _canon_unit(word)
+    unit = post = None
+    if rest:
+        unit = _CANON.get(rest)
+        if unit is None:
+            for word in _POST_WORDS:
+                if rest.endswith(word):
+                    post = QUALIFIERS_POST[word]
+                    rest = rest[:-len(word)]
+                    break
+            else:
+                return None
+            if rest:
+                unit = _CANON.get(rest)
+                if unit is None:
+                    return None
     if fpart:
         value: Decimal | int = _tidy(Decimal(ipart + fpart) * mult)
     else:
         value = int(ipart) * mult
-    return (-value if neg else value), None, unit, None
+    qualifier = QUALIFIERS_PRE[pre] if pre else approx or post
+    return (-value if neg else value), None, unit, qualifier
 
 
 def _parse_prepared(s: str) -> _Raw:
     try:
-        raw = _arabic_fast(s) if s[0] in _FAST_FIRST else None
+        raw = _arabic_fast(s) if s[0] in _FAST_FIRST and s[-1] not in _NOT_LAST else None
         value, high, unit, qualifier = raw if raw is not None else _amount(s, cn_tried=True)
     except ValueError:
         raw = _sub_only(s)
