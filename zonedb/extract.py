@@ -83,7 +83,7 @@ _VERB_TOKENS = frozenset(
 )
 _TRAILING_TOKENS = frozenset(
     "的 达 达到 为 是 约 近 超过 超 逾 突破 共 计 分别 了 有 和 及 与 以及 等 在 到 至 由 从 保持 "
-    "保持在 提高 提高到 提升 提升到 提升至 增加到 增长到 增至 升至 降至 下降到 降低到 扩大到 缩减 "
+    "保持在 提高 提高到 提升 提升到 提升至 增加到 增长到 增至 升至 降至 下降到 降低到 扩大到 缩减 完成 实现 "
     "缩减至 减少到 控制 控制在 稳定 稳定在 首次 已 累计 新增到 年均到 比 同比 较".split()
 )
 _NOT_INDICATORS = frozenset(
@@ -92,7 +92,7 @@ _NOT_INDICATORS = frozenset(
 )
 _STOP_AFTER = frozenset("以及 和 及 与 或 等 同比 比 较 分别 共 总 达 达到 为 是 在 被 将".split())
 _MONEY_WORDS = frozenset("总投资 投资 产值 营业收入 资金 额度 金额 销售额 营收".split())
-_FILLERS = re.compile(r"分别|目前|现在|都|也|均已|(?<!人)均(?!衡)")
+_FILLERS = re.compile(r"分别|目前|现在|都|也|均已|(?<![人年])均(?!衡)")
 _TO_VERB = re.compile(r"^(?:[提升增扩下降缩减]\w{0,2})?[到至]$|^(?:提高|提升|增加|增长|扩大|下降|降低|缩减|减少|升|增|降)(?:到|至|为)?$")
 # A zone named after these words is a yardstick or a beneficiary, not the subject
 # (占全国近三成, 居全省第一, 为全国24个省份保供).
@@ -498,7 +498,7 @@ class Extractor:
         before = self._quoted_metric(raw_before) or self._clean_phrase(ctx, raw_before, clause_start)
         after = self._noun_after(ctx, q) if q.dimension == "count" else ""
         phrase = after if after and not _ends_with_noun(before) else before
-        if not phrase and last_level_metric and prev_end > s_start and _TO_VERB.search(raw_before):
+        if last_level_metric and prev_end > s_start and _TO_VERB.search(raw_before):
             phrase = last_level_metric  # 由60%提高到65%: the second figure shares the metric
         if phrase in _NOT_INDICATORS or phrase in _VERB_TOKENS:
             return None, raw_before, "level", None
@@ -511,9 +511,11 @@ class Extractor:
         elif q.unit == "倍":
             measure = "multiple"
         change = re.fullmatch(r"(?:较|比)?(上升|增加|增长|提高|下降|减少|降低)", phrase)
-        if change and q.unit not in ("%", "个百分点", "倍") and last_level_metric:
+        if change and q.unit not in ("%", "个百分点", "倍") and last_level_metric \
+                and not re.search(r"[到至]$", raw_before):
             sign = "减少" if change.group(1) in ("下降", "减少", "降低") else "增加"
             return f"{last_level_metric}{sign}额", phrase, "change", None
+        worded = phrase  # the indicator as the text words it, before naming rules
         growth = next((w for w in _GROWTH_WORDS if phrase.endswith(w)), None)
         if growth and q.unit in ("%", "个百分点", "倍"):
             head = phrase[: -len(growth)]
@@ -543,7 +545,7 @@ class Extractor:
             if not self.gaz.is_indicator(phrase):
                 return None, raw_before, measure, None  # 7人制足球比赛: a number, not an indicator
             metric = phrase
-        return metric, phrase, measure, "|".join(modifiers) or None
+        return metric, worded, measure, "|".join(modifiers) or None
 
     @staticmethod
     def _quoted_metric(raw: str) -> str | None:
