@@ -673,20 +673,30 @@ def _simple(toks: list[Token]) -> _Raw | None:
         kinds = kinds[i:j]
     else:
         body = toks
+    if RANGE in kinds or DASH in kinds[1:]:
+        return None  # ranges go to the full grammar
     if word is not None and kinds == [DIG, DIG] and 0 < body[0][1] < body[1][1]:  # type: ignore[operator]
         return None  # 两三个: a range, left to the full grammar
     pct = None
     if FRAC in kinds:
-        # 百分之四十, 负千分之15, 百分之负三点八: percent forms with a plain numerator
-        neg = kinds[0] == NEG
-        f = 2 if neg else 1
-        head = body[f - 1]
-        if len(kinds) <= f + 1 or kinds[f] != FRAC or head[0] not in (SMALL, BIG) or word is not None:
+        # 百分之四十, 负千分之15, 三分之一, 一百万分之五: plain denominator and numerator
+        if word is not None:
             return None
-        pct = _PCT_DENOMS.get((head[2], head[1]))  # type: ignore[arg-type]
-        if pct is None:
+        neg = kinds[0] in (NEG, DASH)
+        f = kinds.index(FRAC)
+        den_toks = body[1 if neg else 0:f]
+        if not den_toks or f + 1 >= len(kinds) or den_toks[0][0] in (NEG, DASH):
             return None
+        if len(den_toks) == 1 and den_toks[0][0] in (SMALL, BIG):
+            pct = _PCT_DENOMS.get((den_toks[0][2], den_toks[0][1]))  # type: ignore[arg-type]
         value = _fast(body[f + 1:], kinds[f + 1:])
+        if pct is None and value is not None:
+            if AND in kinds:
+                return None
+            den = _fast(den_toks, kinds[1 if neg else 0:f])
+            if not den:
+                return None
+            value = _CTX.divide(value, den)
         if value is not None and neg:
             value = -value
     elif approx is None and (APPROX in kinds or JI in kinds):
@@ -713,10 +723,17 @@ def _simple(toks: list[Token]) -> _Raw | None:
 
 
 def _amount(s: str, direct: bool = True, cn_tried: bool = False) -> _Raw:
-    if direct and not cn_tried and _CN_ONLY_RE.fullmatch(s) is not None and (s[0] not in "负負-" or len(s) > 1):
-        value = _cn_int(s)
-        if value is not None:
-            return value, None, None, None
+    """Value an expression; ``direct`` allows the shortcuts for common shapes (same results)."""
+    if direct:
+        if not cn_tried and _CN_ONLY_RE.fullmatch(s) is not None and (s[0] not in "负負-" or len(s) > 1):
+            value = _cn_int(s)
+            if value is not None:
+                return value, None, None, None
+        raw = _arabic_fast(s) if s[0] in _FAST_FIRST else None
+        if raw is None:
+            raw = _chinese_fast(s)
+        if raw is not None:
+            return raw
     toks = _tokenize(s)
     if toks and direct:
         simple = _simple(toks)
@@ -880,7 +897,6 @@ def parse_amount(text: str) -> Amount:
 
 
 # Arabic number, 万/亿 multipliers and at most a unit word: valued without tokenizing.
-_NOT_LAST = frozenset("角毛分整正钱")
 _FAST_FIRST = frozenset("0123456789-负負" + "".join(w[0] for w in QUALIFIERS_PRE))
 _PRE_ALT = "|".join(re.escape(w) for w in sorted(QUALIFIERS_PRE, key=len, reverse=True))
 _ARABIC_FAST_RE = re.compile(
@@ -890,6 +906,30 @@ _FAST_MULT = {"": 1, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "�
 # Printed unit word -> canonical unit name, for the words the tokenizer knows as units.
 _CANON: dict[str, str] = {w: _canon_unit(w) for w, t in _WORDS.items() if t[0] == UNIT and w != "成"}
 _POST_WORDS = tuple(sorted(QUALIFIERS_POST, key=len, reverse=True))
+
+
+_SKIP_TAIL = tuple(w for w in _SKIPS if w != "了")
+_CN_FAST_RE = re.compile(
+    rf"({_PRE_ALT})?(负|負|-)?([{''.join(sorted(_CN_CODE))}]+)([多余几])?([^{''.join(sorted(_CN_CODE))}多余几点點分之]*)")
+
+
+def _rest_unit(rest: str) -> tuple[str | None, str | None] | None:
+    """Split what follows a number into (canonical unit, post qualifier); None if unknown."""
+    unit = _CANON.get(rest)
+    if unit is not None:
+        return unit, None
+    post = None
+    for word in _POST_WORDS:
+        if rest.endswith(word):
+            post = QUALIFIERS_POST[word]
+            rest = rest[:-len(word)]
+            break
+    while rest.endswith(_SKIP_TAIL):
+        rest = rest[:-1] if rest[-1] in "整正钱" else rest[:-3]
+    if not rest:
+        return None, post
+    unit = _CANON.get(rest)
+    return None if unit is None else (unit, post)
 
 
 def _arabic_fast(s: str) -> _Raw | None:
@@ -903,19 +943,10 @@ def _arabic_fast(s: str) -> _Raw | None:
         return None
     unit = post = None
     if rest:
-        unit = _CANON.get(rest)
-        if unit is None:
-            for word in _POST_WORDS:
-                if rest.endswith(word):
-                    post = QUALIFIERS_POST[word]
-                    rest = rest[:-len(word)]
-                    break
-            else:
-                return None
-            if rest:
-                unit = _CANON.get(rest)
-                if unit is None:
-                    return None
+        split = _rest_unit(rest)
+        if split is None:
+            return None
+        unit, post = split
     if fpart:
         value: Decimal | int = _tidy(Decimal(ipart + fpart) * mult)
     else:
@@ -924,10 +955,30 @@ def _arabic_fast(s: str) -> _Raw | None:
     return (-value if neg else value), None, unit, qualifier
 
 
+def _chinese_fast(s: str) -> _Raw | None:
+    """[qualifier] Chinese integer [多/余/几] [unit] [qualifier], valued without tokenizing."""
+    m = _CN_FAST_RE.fullmatch(s)
+    if m is None:
+        return None
+    pre, neg, numeral, approx, rest = m.groups()
+    unit = post = None
+    if rest:
+        split = _rest_unit(rest)
+        if split is None:
+            return None
+        unit, post = split
+        if len(numeral) == 2 and 0 < _DIGITS.get(numeral[0], -1) < _DIGITS.get(numeral[1], -1):
+            return None  # 两三个: a range, for the full grammar
+    value = _cn_int(numeral)
+    if value is None:
+        return None
+    qualifier = QUALIFIERS_PRE[pre] if pre else approx or post
+    return (-value if neg else value), None, unit, qualifier
+
+
 def _parse_prepared(s: str) -> _Raw:
     try:
-        raw = _arabic_fast(s) if s[0] in _FAST_FIRST and s[-1] not in _NOT_LAST else None
-        value, high, unit, qualifier = raw if raw is not None else _amount(s, cn_tried=True)
+        value, high, unit, qualifier = _amount(s, cn_tried=True)
     except ValueError:
         raw = _sub_only(s)
         if raw is None:
