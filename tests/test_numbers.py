@@ -332,7 +332,7 @@ def test_arabic_direct_path_agrees_with_grammar(text: str) -> None:
     assert (value, high, unit, qualifier) == full
 
 
-_DIRECT_ALPHABET = "0123456789.-负点零一二两三四五六七八九十百千万亿壹拾佰分之几多余约超以上左右元亿元美元%个家吨成倍角毛块又"
+_DIRECT_ALPHABET = "0123456789.-负点零一二两三四五六七八九十百千万亿壹拾佰分之几多余约超以上左右元亿元美元%个家吨成倍角毛块又港币人民"
 
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])

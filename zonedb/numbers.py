@@ -639,6 +639,12 @@ def _simple(toks: list[Token]) -> _Raw | None:
     while i < n and kinds[i] == QPRE:
         pre = pre or toks[i][1]
         i += 1
+    prefix = None
+    if i < n and kinds[i] == UNIT and toks[i][2] in _CURRENCY_PREFIXES:
+        prefix = _canon_unit(toks[i][2])  # 港币两千元, 人民币8千元
+        i += 1
+        if i < n and kinds[i] == QPRE:
+            return None
     j = n
     post = None
     while j > i and kinds[j - 1] in (QPOST, SKIP):
@@ -717,6 +723,10 @@ def _simple(toks: list[Token]) -> _Raw | None:
         unit = _canon_unit(word)
         if word == "成":
             value = value * 10
+    if prefix is not None:
+        if unit is not None and unit != prefix and unit != _GENERIC_YUAN or pct is not None or word == "成":
+            return None
+        unit = prefix
     if cents:
         value = value + cents if value >= 0 else value - cents
     return value, None, unit, pre or approx or post  # type: ignore[return-value]
