@@ -357,8 +357,10 @@ def test_direct_paths_agree_with_full_grammar(text: str) -> None:
 @st.composite
 def _expressions(draw: st.DrawFn) -> str:
     n = draw(st.integers(min_value=0, max_value=10**9))
-    number = draw(st.sampled_from([str(n), f"{n}.{draw(st.integers(1, 99))}", _an2cn(str(n), "low"),
-                                   _an2cn(str(n), "up"), f"{n % 1000}万", f"{n % 100}亿"]))
+    d = f"{n}.{draw(st.integers(1, 999))}"
+    number = draw(st.sampled_from([str(n), d, _an2cn(str(n), "low"), _an2cn(str(n), "up"), _an2cn(d, "low"),
+                                   f"{n % 1000}万", f"{n % 100}亿", f"{n:,}", f"{n % 1000}k", f"{n % 100}M",
+                                   _an2cn(d, "low") + "万", f"{n % 10000:,}.5万"]))
     return "".join([
         draw(st.sampled_from(["", "约", "超过", "近", "不到"])),
         draw(st.sampled_from(["", "负", "-"])),

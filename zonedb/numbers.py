@@ -442,6 +442,8 @@ def _pair_range(toks: list[Token]) -> tuple[list[Token], list[Token]] | None:
     n = len(toks)
     for i in range(n - 2):
         a, b, c = toks[i], toks[i + 1], toks[i + 2]
+        if a[0] == POINT:
+            break  # digits after 点 are read one by one
         if (a[0] == DIG and b[0] == DIG and c[0] in (SMALL, BIG)
                 and 0 < a[1] < b[1]  # type: ignore[operator]
                 and (i == 0 or toks[i - 1][0] != DIG)):
@@ -910,17 +912,22 @@ def parse_amount(text: str) -> Amount:
 _FAST_FIRST = frozenset("0123456789-负負" + "".join(w[0] for w in QUALIFIERS_PRE))
 _PRE_ALT = "|".join(re.escape(w) for w in sorted(QUALIFIERS_PRE, key=len, reverse=True))
 _ARABIC_FAST_RE = re.compile(
-    rf"({_PRE_ALT})?(-|负|負)?([0-9]+)(\.[0-9]+)?([万亿萬億]{{0,2}})([多余])?([^0-9.,，万亿萬億多余]*)")
+    rf"({_PRE_ALT})?(-|负|負)?([0-9]{{1,3}}(?:,[0-9]{{3}})+(?![0-9])|[0-9]+)(\.[0-9]+)?"
+    r"([万亿萬億]{0,2}|kw|Kw|[kKwWM])([多余])?([^0-9.,，万亿萬億多余kKwWM]*)")
 _FAST_MULT = {"": 1, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "万亿": 10**12, "萬億": 10**12,
-              "万万": 10**8, "萬萬": 10**8}
+              "万万": 10**8, "萬萬": 10**8, "k": 10**3, "K": 10**3, "w": 10**4, "W": 10**4, "M": 10**6,
+              "kw": 10**7, "Kw": 10**7}
 # Printed unit word -> canonical unit name, for the words the tokenizer knows as units.
 _CANON: dict[str, str] = {w: _canon_unit(w) for w, t in _WORDS.items() if t[0] == UNIT and w != "成"}
 _POST_WORDS = tuple(sorted(QUALIFIERS_POST, key=len, reverse=True))
 
 
 _SKIP_TAIL = tuple(w for w in _SKIPS if w != "了")
+_CN_CLASS = "".join(sorted(_CN_CODE))
 _CN_FAST_RE = re.compile(
-    rf"({_PRE_ALT})?(负|負|-)?([{''.join(sorted(_CN_CODE))}]+)([多余几])?([^{''.join(sorted(_CN_CODE))}多余几点點分之]*)")
+    rf"({_PRE_ALT})?(负|負|-)?(百分之|千分之|万分之)?(负|負)?([{_CN_CLASS}]*)(?:[点點]([{_CN_CLASS}]+))?"
+    rf"([多余几])?([^{_CN_CLASS}多余几点點分之]*)")
+_PCT_PREFIX = {"百分之": "%", "千分之": "‰", "万分之": "‱"}
 
 
 def _rest_unit(rest: str) -> tuple[str | None, str | None] | None:
@@ -957,6 +964,8 @@ def _arabic_fast(s: str) -> _Raw | None:
         if split is None:
             return None
         unit, post = split
+    if "," in ipart:
+        ipart = ipart.replace(",", "")
     if fpart:
         value: Decimal | int = _tidy(Decimal(ipart + fpart) * mult)
     else:
@@ -970,8 +979,14 @@ def _chinese_fast(s: str) -> _Raw | None:
     m = _CN_FAST_RE.fullmatch(s)
     if m is None:
         return None
-    pre, neg, numeral, approx, rest = m.groups()
+    pre, neg, pct_word, neg2, numeral, frac, approx, rest = m.groups()
     unit = post = None
+    if pct_word:
+        if rest or approx:
+            return None
+        unit = _PCT_PREFIX[pct_word]
+    elif neg2:
+        return None
     if rest:
         split = _rest_unit(rest)
         if split is None:
@@ -979,9 +994,26 @@ def _chinese_fast(s: str) -> _Raw | None:
         unit, post = split
         if len(numeral) == 2 and 0 < _DIGITS.get(numeral[0], -1) < _DIGITS.get(numeral[1], -1):
             return None  # 两三个: a range, for the full grammar
-    value = _cn_int(numeral)
+    if frac is None:
+        if not numeral:
+            return None
+        value: Decimal | int | None = _cn_int(numeral)
+    else:
+        # 三点一四, 二十点五万: digits read one by one after 点, then 万/亿 multiply the whole
+        digits = frac.rstrip("万萬亿億")
+        mult = _FAST_MULT.get(frac[len(digits):])
+        if mult is None or not digits or any(c not in _DIGITS for c in digits):
+            return None
+        ipart = _cn_int(numeral) if numeral else 0
+        if ipart is None or (not numeral and not digits.strip("零〇○洞")):
+            return None
+        fraction = Decimal("0." + "".join(str(_DIGITS[c]) for c in digits))
+        value = _CTX.multiply(_CTX.add(Decimal(ipart), fraction), Decimal(mult)) if mult != 1 else (
+            _CTX.add(Decimal(ipart), fraction))
     if value is None:
         return None
+    if neg2:
+        value = -value
     qualifier = QUALIFIERS_PRE[pre] if pre else approx or post
     return (-value if neg else value), None, unit, qualifier
 
