@@ -191,11 +191,11 @@ def main() -> None:
     print("plans (EXPLAIN QUERY PLAN):")
     z, m, zi, mi = pairs[0]
     print("  zone name/alias → ids:")
-    print(plan(raw, "SELECT DISTINCT zone.id FROM zone LEFT OUTER JOIN zone_alias ON zone_alias.zone_id = zone.id "
-                    "WHERE zone.name = :n OR zone.key = :n OR zone_alias.alias = :n", {"n": z}))
+    print(plan(raw, "SELECT zone.id FROM zone WHERE zone.name = :n UNION SELECT zone.id FROM zone WHERE zone.key = :n "
+                    "UNION SELECT zone_alias.zone_id FROM zone_alias WHERE zone_alias.alias = :n", {"n": z}))
     print("  metric name/alias → ids:")
-    print(plan(raw, "SELECT DISTINCT metric.id FROM metric LEFT OUTER JOIN metric_alias ON metric_alias.metric_id "
-                    "= metric.id WHERE metric.name = :n OR metric_alias.alias = :n", {"n": m}))
+    print(plan(raw, "SELECT metric.id FROM metric WHERE metric.name = :n UNION SELECT metric_alias.metric_id "
+                    "FROM metric_alias WHERE metric_alias.alias = :n", {"n": m}))
     order = " ORDER BY v.published, v.document, v.article_seq, v.span_start, v.id"
     print("  zone+metric observations:")
     print(plan(raw, "SELECT v.* FROM v_observation v JOIN observation o ON o.id = v.id WHERE o.zone_id IN (?) "

@@ -115,3 +115,32 @@ def test_jobs_rerun_skips_everything(tmp_path: Path) -> None:
 def test_jobs_must_be_positive(tmp_path: Path) -> None:
     result = ingest(tmp_path / "x.sqlite", make_inputs(tmp_path / "in"), jobs=0)
     assert result.exit_code == 2
+
+
+# -- light paths stay light (module checks, no timings) -----------------------------------------
+HEAVY = ("jieba", "pdfminer", "docx", "lxml", "readability", "ahocorasick", "alembic")
+
+
+def _imported(*args: str) -> set[str]:
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom zonedb.cli import main\nsys.argv = ['zonedb', *sys.argv[1:]]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\nprint('\\n'.join(sys.modules), file=sys.stderr)")
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=True)
+    return {line.split(".")[0] for line in proc.stderr.splitlines()}
+
+
+def test_help_query_and_sql_do_not_import_heavy_modules(tmp_path: Path) -> None:
+    db = tmp_path / "light.sqlite"
+    assert ingest(db, EXAMPLES, jobs=1).exit_code == 0
+    for args in (("--help",), ("query", "--zone", "高平经开区", "--db", str(db)),
+                 ("sql", "SELECT count(*) FROM observation", "--db", str(db))):
+        assert not _imported(*args) & set(HEAVY), args
+
+
+def test_migration_head_read_without_alembic_matches_alembic() -> None:
+    from zonedb.store import migrate
+    from zonedb.store.database import packaged_head
+
+    assert packaged_head() == migrate.head_revision()

@@ -11,11 +11,10 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-
-import ahocorasick
+from typing import Any
 
 ZONE_KINDS = (
     "country", "province", "city", "county", "etdz", "hitech", "new_area", "ftz", "ftz_area",
@@ -128,14 +127,19 @@ def load_metrics() -> tuple[MetricEntry, ...]:
     )
 
 
+_AHOCORASICK = 2  # ahocorasick.AHOCORASICK: the automaton is built and can search
+
+
 @dataclass
 class Automaton:
     """Leftmost-longest matcher over a fixed set of surface strings."""
 
-    _automaton: ahocorasick.Automaton = field(default_factory=ahocorasick.Automaton)
+    _automaton: Any = None  # an ahocorasick.Automaton (imported only when a matcher is built)
 
     @classmethod
     def build(cls, table: dict[str, tuple[str, ...]]) -> Automaton:
+        import ahocorasick
+
         auto = ahocorasick.Automaton()
         for surface, keys in table.items():
             auto.add_word(surface, (surface, keys))
@@ -144,7 +148,7 @@ class Automaton:
         return cls(auto)
 
     def find(self, text: str) -> Iterator[Mention]:
-        if self._automaton.kind != ahocorasick.AHOCORASICK:
+        if self._automaton is None or self._automaton.kind != _AHOCORASICK:
             return
         for end_index, (surface, keys) in self._automaton.iter_long(text):
             start = end_index - len(surface) + 1

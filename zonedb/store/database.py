@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import importlib.util
+import re
+import sqlite3
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from zonedb.gazetteer import Gazetteer, default_gazetteer
-from zonedb.store import migrate
+from zonedb.gazetteer import Gazetteer, _read_csv, load_metrics, load_zones
 from zonedb.store.engine import make_engine, resolve_url, sqlite_path
 from zonedb.store.models import Metric, MetricAlias, Zone, ZoneAlias
 from zonedb.store.upsert import insert_ignore
@@ -49,38 +52,87 @@ def open_database(db: str | None = None, *, upgrade: bool = True,
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
-    backup = migrate.upgrade(engine) if upgrade else None
+    backup = None
+    if upgrade and not (path is not None and _at_head(path)):
+        from zonedb.store import migrate  # Alembic loads only when there is something to check
+
+        backup = migrate.upgrade(engine)
     database = Database(url, engine, backup)
     if upgrade:
-        sync_reference_data(database, gazetteer or default_gazetteer())
+        sync_reference_data(database, gazetteer)
     return database
 
 
-def sync_reference_data(db: Database, gaz: Gazetteer) -> None:
+_REVISION = re.compile(r"""^(down_revision|revision)\s*(?::[^=]*)?=\s*(?:['"]([^'"]+)['"]|None)""", re.M)
+
+
+@lru_cache(maxsize=1)
+def packaged_head() -> str | None:
+    """The newest migration revision, read from the migration scripts without Alembic
+    (None when the scripts do not form one simple chain; callers then ask Alembic)."""
+    spec = importlib.util.find_spec("zonedb._migrations")
+    if spec is not None and spec.submodule_search_locations:
+        folder = Path(next(iter(spec.submodule_search_locations))) / "versions"
+    else:
+        folder = Path(__file__).resolve().parents[2] / "migrations" / "versions"
+    revisions, parents = set(), set()
+    for script in folder.glob("*.py"):
+        found = dict((k, v) for k, v in _REVISION.findall(script.read_text(encoding="utf-8")))
+        if "revision" in found:
+            revisions.add(found["revision"])
+            if found.get("down_revision"):
+                parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _at_head(path: Path) -> bool:
+    """True when the SQLite file at ``path`` is already at the newest revision (a read of one
+    row: opening an up-to-date database then needs neither Alembic nor a write)."""
+    head = packaged_head()
+    if head is None or not path.exists():
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    return rows == [(head,)]
+
+
+def sync_reference_data(db: Database, gaz: Gazetteer | None = None) -> None:
     """Insert packaged zones and metrics (with aliases) that the database does not hold yet."""
     with db.session() as session, session.begin():
         n_zones = session.scalar(select(func.count()).select_from(Zone).where(Zone.builtin.is_(True)))
         n_metrics = session.scalar(select(func.count()).select_from(Metric).where(Metric.builtin.is_(True)))
-        if n_zones == len(gaz.zones) and n_metrics == len(gaz.metrics):
+        # One entry per CSV row: counting the rows is enough to see that nothing is missing.
+        if gaz is None and (n_zones, n_metrics) == (len(_read_csv("zones.csv")), len(_read_csv("metrics.csv"))):
+            return
+        zones = list(gaz.zones.values()) if gaz is not None else list(load_zones())
+        metrics = list(gaz.metrics.values()) if gaz is not None else list(load_metrics())
+        if n_zones == len(zones) and n_metrics == len(metrics):
             return
         conn = session.connection()
         conn.execute(insert_ignore(conn, Zone, ["key"]), [
             {"key": z.key, "name": z.name, "kind": z.kind, "level": z.level, "source": z.source, "builtin": True}
-            for z in gaz.zones.values()
+            for z in zones
         ])
         ids = {k: i for k, i in session.execute(select(Zone.key, Zone.id))}
         parents = [{"id": ids[z.key], "parent_id": ids[z.parent]}
-                   for z in gaz.zones.values() if z.parent and z.parent in ids]
+                   for z in zones if z.parent and z.parent in ids]
         if parents:
             session.execute(update(Zone), parents)
-        alias_rows = [{"zone_id": ids[z.key], "alias": a} for z in gaz.zones.values() for a in z.aliases]
+        alias_rows = [{"zone_id": ids[z.key], "alias": a} for z in zones for a in z.aliases]
         if alias_rows:
             conn.execute(insert_ignore(conn, ZoneAlias, ["alias", "zone_id"]), alias_rows)
         conn.execute(insert_ignore(conn, Metric, ["name"]), [
             {"name": m.name, "code": m.code, "dimension": m.dimension, "builtin": True}
-            for m in gaz.metrics.values()
+            for m in metrics
         ])
         mids = {n: i for n, i in session.execute(select(Metric.name, Metric.id))}
-        rows = [{"metric_id": mids[m.name], "alias": a} for m in gaz.metrics.values() for a in m.aliases]
+        rows = [{"metric_id": mids[m.name], "alias": a} for m in metrics for a in m.aliases]
         if rows:
             conn.execute(insert_ignore(conn, MetricAlias, ["alias", "metric_id"]), rows)

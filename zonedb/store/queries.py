@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, create_engine, func, or_, select, text
+from sqlalchemy import Connection, Engine, bindparam, create_engine, func, select, text, union
 from sqlalchemy.exc import DBAPIError
 
 from zonedb.errors import ReadOnlyError, ZonedbError
@@ -29,21 +29,22 @@ OBSERVATION_COLUMNS = (
 
 def zone_ids(conn: Connection, name: str) -> list[int]:
     """Zones whose canonical name or any alias is ``name``."""
-    stmt = (
-        select(Zone.id).outerjoin(ZoneAlias, ZoneAlias.zone_id == Zone.id)
-        .where(or_(Zone.name == bindparam("n"), Zone.key == bindparam("n"), ZoneAlias.alias == bindparam("n")))
-        .distinct()
+    # A UNION of three indexed lookups: an OR across the outer join would scan every zone.
+    stmt = union(
+        select(Zone.id).where(Zone.name == bindparam("n")),
+        select(Zone.id).where(Zone.key == bindparam("n")),
+        select(ZoneAlias.zone_id).where(ZoneAlias.alias == bindparam("n")),
     )
-    return list(conn.execute(stmt, {"n": name}).scalars())
+    return sorted(conn.execute(stmt, {"n": name}).scalars())
 
 
 def metric_ids(conn: Connection, name: str) -> list[int]:
     """Metrics whose name or alias is ``name``."""
-    stmt = (
-        select(Metric.id).outerjoin(MetricAlias, MetricAlias.metric_id == Metric.id)
-        .where(or_(Metric.name == bindparam("n"), MetricAlias.alias == bindparam("n"))).distinct()
+    stmt = union(
+        select(Metric.id).where(Metric.name == bindparam("n")),
+        select(MetricAlias.metric_id).where(MetricAlias.alias == bindparam("n")),
     )
-    return list(conn.execute(stmt, {"n": name}).scalars())
+    return sorted(conn.execute(stmt, {"n": name}).scalars())
 
 
 def iter_observations(engine: Engine, *, zone: str | None = None, metric: str | None = None,

@@ -144,11 +144,9 @@ def _prefetch(conn: Connection, cache: KeyCache, articles: list[ArticleRow]) -> 
     ):
         if not rows:
             continue
+        # Only look up: keys still missing are created row by row below, in the same order and
+        # with the same first values as before, which concurrent writers rely on.
         table.update(_ids(conn, column, id_column, list(rows)))
-        missing = [{**row, **extra} for k, row in rows.items() if k not in table]
-        if missing:
-            conn.execute(insert_ignore(conn, model, [key]), missing)
-            table.update(_ids(conn, column, id_column, [r[key] for r in missing]))
 
 
 def write_document(conn: Connection, cache: KeyCache, document: dict[str, Any],
