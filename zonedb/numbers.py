@@ -18,11 +18,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Context, Decimal, DecimalException, getcontext, localcontext
+from typing import Any
 
 from zonedb.textnorm import fold_width
 from zonedb.units import CURRENCY_NAMES, Unit, lookup_unit, unit_words
 
-__all__ = ["Amount", "parse_amount", "parse_number", "QUALIFIERS", "canonical_qualifier"]
+__all__ = ["QUALIFIERS", "Amount", "canonical_qualifier", "parse_amount", "parse_number"]
 
 _CTX = Context(prec=40)
 # Sums and products of parsed decimals stay exact below this many significant digits.
@@ -35,7 +36,7 @@ UNIT, SUB, SKIP, QPRE, QPOST = range(13, 18)
 _CORE_KINDS = frozenset({DIG, NUM, SMALL, BIG, POINT, DASH, NEG, FRAC, AND, RANGE, JI, APPROX, HALF})
 _NUMBER_START = frozenset({DIG, NUM, SMALL, BIG, POINT, DASH, NEG, JI, HALF})
 
-Token = tuple[int, object, str]
+Token = tuple[int, Any, str]
 
 _DIGITS: dict[str, int] = {}
 for _chars, _v in (
@@ -409,13 +410,13 @@ _PCT_DENOMS = {("百", 100): "%", ("佰", 100): "%", ("千", 1000): "‰", ("仟
                ("万", 10**4): "‱", ("萬", 10**4): "‱"}
 
 
-def _signed(toks: list[Token]) -> tuple[Decimal, bool]:
+def _signed(toks: list[Token]) -> tuple[Decimal | int, bool]:
     if toks and toks[0][0] in (NEG, DASH):
         return _number(toks[1:]), True
     return _number(toks), False
 
 
-def _fraction(toks: list[Token], f: int) -> tuple[Decimal, str | None]:
+def _fraction(toks: list[Token], f: int) -> tuple[Decimal | int, str | None]:
     """``den 分之 num`` (optionally ``whole 又 den 分之 num``); bare 百/千/万 give percent forms."""
     den_toks, num_toks = toks[:f], toks[f + 1:]
     num, neg = _signed(num_toks)
@@ -425,7 +426,7 @@ def _fraction(toks: list[Token], f: int) -> tuple[Decimal, str | None]:
         kind = _PCT_DENOMS.get((den_toks[0][2], den_toks[0][1]))  # type: ignore[arg-type]
         if kind is not None:
             return num, kind
-    whole = Decimal(0)
+    whole: Decimal | int = Decimal(0)
     for idx, t in enumerate(den_toks):
         if t[0] == AND:
             whole = _number(den_toks[:idx])
@@ -453,8 +454,8 @@ def _pair_range(toks: list[Token]) -> tuple[list[Token], list[Token]] | None:
 
 @dataclass(slots=True)
 class _Core:
-    lo: Decimal
-    hi: Decimal | None = None
+    lo: Decimal | int
+    hi: Decimal | int | None = None
     qualifier: str | None = None
     pct: str | None = None
 
@@ -558,6 +559,8 @@ def _core(toks: list[Token]) -> _Core:
 # ----------------------------------------------------------------------------- amount
 # Internal result: (value, high, unit, qualifier); values may still be int before tidying.
 _Raw = tuple[Decimal | int, Decimal | int | None, str | None, str | None]
+# Public result: tidied Decimals.
+_Result = tuple[Decimal, Decimal | None, str | None, str | None]
 
 @dataclass(frozen=True, slots=True)
 class Amount:
@@ -582,10 +585,10 @@ def _read_core(toks: list[Token], i: int) -> int:
         kind = toks[j][0]
         if kind not in _CORE_KINDS:
             break
-        if kind == HALF and j > i:
-            # 一半 at the very end, 半 before a multiplier; otherwise 半 belongs to a unit.
-            if not (j + 1 == n and j - i == 1) and not (j + 1 < n and toks[j + 1][0] in (SMALL, BIG)):
-                break
+        # 一半 at the very end, 半 before a multiplier; otherwise 半 belongs to a unit.
+        if (kind == HALF and j > i and not (j + 1 == n and j - i == 1)
+                and not (j + 1 < n and toks[j + 1][0] in (SMALL, BIG))):
+            break
         if kind == AND and not any(t[0] == FRAC for t in toks[j + 1:]):
             break
         if kind in (RANGE, DASH) and j > i and (j + 1 >= n or toks[j + 1][0] not in _NUMBER_START):
@@ -738,9 +741,9 @@ def _amount(s: str, direct: bool = True, cn_tried: bool = False) -> _Raw:
     """Value an expression; ``direct`` allows the shortcuts for common shapes (same results)."""
     if direct:
         if not cn_tried and _CN_ONLY_RE.fullmatch(s) is not None and (s[0] not in "负負-" or len(s) > 1):
-            value = _cn_int(s)
-            if value is not None:
-                return value, None, None, None
+            cn_value = _cn_int(s)
+            if cn_value is not None:
+                return cn_value, None, None, None
         raw = _arabic_fast(s) if s[0] in _FAST_FIRST else None
         if raw is None:
             raw = _chinese_fast(s)
@@ -888,7 +891,7 @@ _PREP_TABLE = _prep_table()
 
 def _prepare(text: str) -> str:
     if not isinstance(text, str):
-        raise ValueError("expected a string")
+        raise ValueError("expected a string")  # noqa: TRY004 - the contract is ValueError only
     s = text.translate(_PREP_TABLE)
     if not s:
         raise ValueError("empty expression")
@@ -1018,7 +1021,7 @@ def _chinese_fast(s: str) -> _Raw | None:
     return (-value if neg else value), None, unit, qualifier
 
 
-def _parse_prepared(s: str) -> _Raw:
+def _parse_prepared(s: str) -> _Result:
     try:
         value, high, unit, qualifier = _amount(s, cn_tried=True)
     except ValueError:
@@ -1030,7 +1033,7 @@ def _parse_prepared(s: str) -> _Raw:
             None if high is None else _tidy(high), unit, qualifier)
 
 
-def _parse(text: str) -> _Raw:
+def _parse(text: str) -> _Result:
     if type(text) is not str:
         s = _prepare(text)
     else:

@@ -212,6 +212,6 @@ def find_quantities(text: str) -> list[Quantity]:
             start = ns - len(pre)
             qualifier = _PRE[pre]
         last_end = end
-        out.append(Quantity(start, end, ns, ne, amount.value, amount.high, amount.unit,
+        out.append(Quantity(start, end, ns, ne, amount.value, amount.high, unit.name,
                             unit.dimension, qualifier, text[start:end]))
     return out

@@ -17,20 +17,20 @@ Alias decisions: synonyms that name the same unit map to one canonical name (港
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Context, Decimal
 from types import MappingProxyType
-from typing import Mapping
 
 __all__ = [
-    "Unit",
-    "UNITS",
     "ALIASES",
     "COUNT_WORDS",
     "CURRENCY_NAMES",
+    "UNITS",
+    "Unit",
     "lookup_unit",
-    "to_base",
     "stored_value",
+    "to_base",
     "unit_words",
 ]
 
