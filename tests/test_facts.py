@@ -73,14 +73,14 @@ def test_printed_precision_sets_the_interval() -> None:
 
 def obs(i: int, body: str, value: str, printed: str, qualifier: str | None = None, unit: str = "元",
         day: int = 1, doc: int | None = None) -> FactObservation:
-    return FactObservation(id=i, document_id=doc or i, body_hash=body, published=dt.date(2024, 9, day),
+    return FactObservation(id=i, document_id=doc or i, publication="科学导报", body_hash=body, published=dt.date(2024, 9, day),
                            value_exact=value, value_high_exact=None, unit=unit, qualifier=qualifier,
                            printed=printed)
 
 
 def test_summarize_agree_conflict_single_and_reprints() -> None:
     rounded = summarize([obs(1, "a", "1230000000", "12.3亿元"), obs(2, "b", "1234000000", "12.34亿元", day=8)])
-    assert (rounded.status, rounded.n_documents, rounded.value_exact) == ("agree", 2, "1234000000")
+    assert (rounded.status, rounded.n_sources, rounded.value_exact) == ("agree", 2, "1234000000")
     assert (rounded.value_low_exact, rounded.value_high_exact) == ("1233500000", "1234500000")
     assert summarize([obs(1, "a", "1230000000", "12.3亿元"),
                       obs(2, "b", "1240000000", "12.4亿元")]).status == "conflict"
@@ -90,7 +90,7 @@ def test_summarize_agree_conflict_single_and_reprints() -> None:
                       obs(2, "b", "1500000000", "15亿元")]).status == "agree"
     assert summarize([obs(1, "a", "12", "12个", unit="个"), obs(2, "b", "12", "12家", unit="家")]).status == "conflict"
     reprint = summarize([obs(1, "a", "1230000000", "12.3亿元"), obs(2, "a", "1230000000", "12.3亿元", day=8)])
-    assert (reprint.status, reprint.n_documents, reprint.n_publications) == ("single", 1, 2)
+    assert (reprint.status, reprint.n_sources, reprint.n_documents) == ("single", 1, 2)
     assert reprint.first_published == dt.date(2024, 9, 1) and reprint.last_published == dt.date(2024, 9, 8)
     # a total and a subtotal in one article, the total confirmed elsewhere: agree on the total
     several = summarize([obs(1, "a", "5260000000", "52.6亿元", doc=1), obs(2, "a", "4020000000", "40.2亿元", doc=1),
@@ -110,7 +110,7 @@ def test_two_issues_agree_a_changed_figure_conflicts_and_rebuild_is_identical(tm
     assert invoke("ingest", str(papers), "--db", str(db), "-q").exit_code == 0
     facts = facts_json(db)
     assert len(facts) == N_FACTS
-    assert all(f["n_documents"] == 2 and f["n_publications"] == 2 for f in facts)
+    assert all(f["n_sources"] == 2 and f["n_documents"] == 2 for f in facts)
     assert {f["status"] for f in facts} == {"agree"}
     assert all(f["first_published"] == "2024-09-10" and f["last_published"] == "2024-09-17" for f in facts)
     assert facts_json(db, "--status", "conflict") == []
@@ -133,7 +133,7 @@ def test_two_issues_agree_a_changed_figure_conflicts_and_rebuild_is_identical(tm
     write(tmp_path / "reprint", "paper-20241001.txt", ISSUE.replace("451.7", "415.7") + "\n\n")
     assert invoke("ingest", str(tmp_path / "reprint"), "--db", str(db), "-q").exit_code == 0
     revenue = facts_json(db, "--zone", "临汾经开区", "--metric", "营业收入")[0]
-    assert (revenue["n_documents"], revenue["n_publications"], revenue["n_observations"]) == (3, 4, 4)
+    assert (revenue["n_sources"], revenue["n_documents"], revenue["n_observations"]) == (3, 4, 4)
 
     incremental = fact_rows(db)
     rebuilt = invoke("facts", "rebuild", "--db", str(db))
@@ -153,7 +153,7 @@ def test_v_fact_and_series_by_issue(tmp_path: Path) -> None:
     write(papers, "paper-20240917.txt", OTHER.replace("52.6 亿元", "约 53 亿元"))
     assert invoke("ingest", str(papers), "--db", str(db), "-q").exit_code == 0
     with sqlite3.connect(db) as conn:
-        row = conn.execute("SELECT value_exact, status, n_documents, documents, printed FROM v_fact "
+        row = conn.execute("SELECT value_exact, status, n_sources, documents, printed FROM v_fact "
                            "WHERE zone = '高平经济技术开发区' AND metric = '总投资'").fetchone()
     assert row == ("5260000000", "agree", 2, "paper-20240910.txt,paper-20240917.txt", "52.6 亿元")
     out = invoke("series", "--zone", "高平经开区", "--metric", "总投资", "--by-issue", "--format", "jsonl",
@@ -177,10 +177,10 @@ def test_series_on_the_seed_page(tmp_path: Path) -> None:
     assert out.exit_code == 0, out.output
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     by_period = {r["period"]: r for r in rows}
-    assert {"2024", "since 2023-01-01..2024-09-10"} <= set(by_period)
+    assert {"2024", "since 2023-01-01"} <= set(by_period)
     assert by_period["2024"]["value"] == 4840000000 and by_period["2024"]["printed"] == "48.4 亿元"
     assert by_period["2024"]["period_start"] == "2024-01-01" and by_period["2024"]["unit"] == "元"
-    assert by_period["since 2023-01-01..2024-09-10"]["period_start"] == "2023-01-01"
+    assert by_period["since 2023-01-01"]["period_start"] == "2023-01-01"
     assert all(r["documents"] == "000_a4b5a92d446ad6d5.txt" and r["status"] == "single" for r in rows)
     # every 总投资 observation of the zone is traceable to exactly one row
     query = invoke("query", "--zone", "高平经开区", "--metric", "总投资", "--format", "jsonl", "--db", str(db))
@@ -194,7 +194,7 @@ def test_series_on_the_seed_page(tmp_path: Path) -> None:
     for figure in ("48.4 亿元", "32.3 亿元", "30 亿元"):
         assert figure in issue_rows["2024"]["values"]
     for figure in ("50.4 亿元", "49.53 亿元", "44.43 亿元", "25.75 亿元", "18.51 亿元"):
-        assert figure in issue_rows["since 2023-01-01..2024-09-10"]["values"]
+        assert figure in issue_rows["since 2023-01-01"]["values"]
 
 
 def test_upgrade_from_0001_keeps_rows_and_builds_facts_and_index(tmp_path: Path) -> None:
@@ -229,7 +229,7 @@ def test_upgrade_from_0001_keeps_rows_and_builds_facts_and_index(tmp_path: Path)
     with engine.connect() as conn:
         after = {t: conn.execute(text(f"SELECT count(*) FROM {t}")).scalar() for t in tables}
         assert conn.execute(text("SELECT * FROM observation ORDER BY id")).fetchall() == obs_before
-        statuses = conn.execute(text("SELECT status, n_documents, count(*) FROM fact GROUP BY 1, 2")).fetchall()
+        statuses = conn.execute(text("SELECT status, n_sources, count(*) FROM fact GROUP BY 1, 2")).fetchall()
         indexed = conn.execute(text("SELECT count(*) FROM article_seg")).scalar()
     assert after == before
     assert statuses == [("agree", 2, N_FACTS)]

@@ -71,7 +71,7 @@ def test_serve_answers_on_loopback(tmp_path: Path) -> None:
         assert "高平经济技术开发区" in page and "营业收入" in page
         q = urllib.parse.urlencode({"zone": "高平经开区", "metric": "总投资", "_shape": "array"})
         series = json.loads(fetch(f"{base}/zones/series.json?{q}"))
-        assert [(r["period"], r["value"], r["unit"], r["status"], r["n_documents"]) for r in series] == [
+        assert [(r["period"], r["value"], r["unit"], r["status"], r["n_sources"]) for r in series] == [
             ("2024", 5260000000, "元", "agree", 2)]
         conflicts = json.loads(fetch(f"{base}/zones/conflicts.json?_shape=array"))
         assert {(r["metric"], r["printed"], r["document"]) for r in conflicts} == {

@@ -24,8 +24,8 @@ app.add_typer(facts_app, name="facts")
 
 STATUSES = ("single", "agree", "conflict")
 FACT_TABLE_COLUMNS = ("id", "zone", "metric", "period", "measure", "value", "unit", "qualifier", "status",
-                      "n_documents", "n_publications", "observation_ids", "documents")
-SERIES_TABLE_COLUMNS = ("period", "measure", "value", "unit", "qualifier", "status", "n_documents", "printed",
+                      "n_sources", "n_documents", "observation_ids", "documents")
+SERIES_TABLE_COLUMNS = ("period", "measure", "value", "unit", "qualifier", "status", "n_sources", "printed",
                         "observation_ids", "documents")
 SERIES_ISSUE_TABLE_COLUMNS = ("period", "published", "value", "unit", "qualifier", "values", "fact_status",
                               "observation_ids", "documents")
@@ -60,8 +60,8 @@ def facts(
     """List facts: each zone, metric, period and measure with its best value, how many
     independent documents report it and whether they agree.
 
-    Reprints of the same article count as one document (n_documents) but every issue is
-    listed (n_publications, documents).  Status: single (one source), agree, conflict.
+    Reprints of the same article count as one document (n_sources) but every issue is
+    listed (n_documents, documents).  Status: single (one source), agree, conflict.
 
     Example: zonedb facts --status conflict --format jsonl
     """
@@ -218,7 +218,7 @@ def chart(
     unit = Counter(r["unit"] for r in rows).most_common(1)[0][0]
     dated = [r for r in rows if r["period"] is not None and r["unit"] == unit]
     left_out = len(rows) - len(dated)
-    points = [Point(r.get("period_label") or r["period"], Decimal(r["value_exact"]), r["status"], r["n_documents"])
+    points = [Point(r.get("period_label") or r["period"], Decimal(r["value_exact"]), r["status"], r["n_sources"])
               for r in dated]
     title = f"{rows[0]['zone']} · {rows[0]['metric']}"
     subtitle = f"度量 {chosen}；{len(points)} 个时期；来源 {len({d for r in dated for d in (r['documents'] or '').split(',') if d})} 份文件"

@@ -93,7 +93,7 @@ _NOT_INDICATORS = frozenset(
 _STOP_AFTER = frozenset("以及 和 及 与 或 等 同比 比 较 分别 共 总 达 达到 为 是 在 被 将".split())
 _MONEY_WORDS = frozenset("总投资 投资 产值 营业收入 资金 额度 金额 销售额 营收".split())
 _FILLERS = re.compile(r"分别|目前|现在|都|也|均已|(?<![人年])均(?!衡)")
-_TO_VERB = re.compile(r"^(?:[提升增扩下降缩减]\w{0,2})?[到至]$|^(?:提高|提升|增加|增长|扩大|下降|降低|缩减|减少|升|增|降)(?:到|至|为)?$")
+_TO_VERB = re.compile(r"^(?:提高|提升|增加|增长|扩大|下降|降低|缩减|减少|升|增|降)?(?:到|至)$")
 # A zone named after these words is a yardstick or a beneficiary, not the subject
 # (占全国近三成, 居全省第一, 为全国24个省份保供).
 _COMPARATOR = re.compile(r"(?:占|比|较|居|为|向|给|对|超|于|列|领先|高于|低于)$")
@@ -115,6 +115,7 @@ _ADMIN_SUBJECT = re.compile(r"(?:^|[，、；])(?:[省市县])(?:委|政府|[\u4
 
 
 _WHOLE_YEAR = ("全年", "全年度")
+_RELATIVE_SPAN = re.compile(r"近|过去|年来|月来")  # 两年来, 近三年: counted back from the issue date
 
 
 def _contextual_periods(text: str, published: date) -> list[PeriodMatch]:
@@ -124,6 +125,13 @@ def _contextual_periods(text: str, published: date) -> list[PeriodMatch]:
     for m in find_periods(text, published):
         if m.period.kind == "day":
             continue
+        if m.period.kind == "since" and m.period.end == published and m.period.start is not None:
+            # 2023年以来 runs up to whenever the text is read, so it is open-ended and the same
+            # period in every issue; 两年来 / 近三年 count back from the issue to its month.
+            start = m.period.start
+            if _RELATIVE_SPAN.search(m.text):
+                start = start.replace(day=1)
+            m = PeriodMatch(m.start, m.end, m.text, Period(start, None, "since"))
         if m.text in _WHOLE_YEAR and m.period.start is not None:
             year = next((p.period.start.year for p in reversed(out) if p.period.start is not None), None)
             if year is None and re.search(r"(?:预计|计划|目标|力争|预期|确保)\S{0,2}$", text[max(0, m.start - 4) : m.start]):

@@ -142,6 +142,7 @@ class FactObservation:
 
     id: int
     document_id: int
+    publication: str  # the publication's name, else the document's own name
     body_hash: str
     published: dt.date
     value_exact: str
@@ -169,8 +170,9 @@ class FactSummary:
     value_low_exact: str | None  # the common interval (agree) or the best figure's interval
     value_high_exact: str | None
     n_observations: int
-    n_documents: int  # distinct article bodies (reprints count once)
-    n_publications: int  # distinct ingested documents (issues), reprints included
+    n_sources: int  # distinct article bodies (reprints count once)
+    n_documents: int  # distinct ingested documents (issues), reprints included
+    n_publications: int  # distinct publications (科学导报, 新闻联播 …) among them
     n_values: int  # distinct printed values
     first_published: dt.date
     last_published: dt.date
@@ -250,8 +252,9 @@ def summarize(observations: Iterable[FactObservation]) -> FactSummary:
         value_low_exact=_text(bounds.low),
         value_high_exact=_text(bounds.high),
         n_observations=len(obs),
-        n_documents=len(by_body),
-        n_publications=len({o.document_id for o in obs}),
+        n_sources=len(by_body),
+        n_documents=len({o.document_id for o in obs}),
+        n_publications=len({o.publication for o in obs}),
         n_values=len(values),
         first_published=min(o.published for o in obs),
         last_published=max(o.published for o in obs),

@@ -21,7 +21,7 @@ _METRIC_MATCH = ("(SELECT m.id FROM metric m WHERE m.name = :metric "
                  "UNION SELECT ma.metric_id FROM metric_alias ma WHERE ma.alias = :metric)")
 
 SERIES_SQL = f"""SELECT f.period, f.period_label, f.period_start, f.period_end, f.measure, f.value, f.unit,
-       f.qualifier, f.status, f.n_documents, f.n_publications, f.printed, f.observation_ids, f.documents
+       f.qualifier, f.status, f.n_sources, f.n_documents, f.printed, f.observation_ids, f.documents
 FROM v_fact f
 WHERE f.zone_id IN {_ZONE_MATCH} AND f.metric_id IN {_METRIC_MATCH}
 ORDER BY f.measure, f.period_start IS NULL, f.period_start, f.period_end"""
@@ -90,8 +90,8 @@ def metadata(name: str) -> dict[str, Any]:
                 "status": "single (one source), agree (values within printed precision and qualifiers) "
                           "or conflict",
                 "value_exact": "Best value (exact text), unit in the unit column",
-                "n_documents": "Independent article bodies reporting it (reprints count once)",
-                "n_publications": "Ingested documents (issues) reporting it, reprints included",
+                "n_sources": "Independent article bodies reporting it (reprints count once)",
+                "n_documents": "Ingested documents (issues) reporting it, reprints included",
                 "n_values": "Distinct values printed for it",
                 "value_low_exact": "Lower end of the values every source admits (agree) or of the best figure",
             },

@@ -45,7 +45,7 @@ class RefreshCounts:
 
 
 _OBS_COLUMNS = (
-    Observation.id, Observation.document_id, Article.body_hash, Document.published,
+    Observation.id, Observation.document_id, Article.body_hash, Document.published, Document.source, Document.name,
     Observation.value_exact, Observation.value_high_exact, Observation.unit, Observation.qualifier,
     Observation.printed, Observation.zone_id, Observation.metric_id, Observation.period_id,
     Observation.measure,
@@ -60,7 +60,8 @@ def _grouped(rows: Iterable[Any]) -> dict[Key, list[FactObservation]]:
     groups: dict[Key, list[FactObservation]] = defaultdict(list)
     for r in rows:
         groups[(r.zone_id, r.metric_id, r.period_id, r.measure)].append(FactObservation(
-            id=r.id, document_id=r.document_id, body_hash=r.body_hash, published=_as_date(r.published),
+            id=r.id, document_id=r.document_id, publication=r.source or r.name, body_hash=r.body_hash,
+            published=_as_date(r.published),
             value_exact=r.value_exact, value_high_exact=r.value_high_exact, unit=r.unit,
             qualifier=r.qualifier, printed=r.printed,
         ))
@@ -80,13 +81,13 @@ def _row(key: Key, s: FactSummary) -> dict[str, Any]:
         "value_exact": s.value_exact, "value": float(Decimal(s.value_exact)), "unit": s.unit,
         "qualifier": s.qualifier, "printed": s.printed, "value_low_exact": s.value_low_exact,
         "value_high_exact": s.value_high_exact, "n_observations": s.n_observations,
-        "n_documents": s.n_documents, "n_publications": s.n_publications, "n_values": s.n_values,
+        "n_sources": s.n_sources, "n_documents": s.n_documents, "n_publications": s.n_publications, "n_values": s.n_values,
         "first_published": s.first_published, "last_published": s.last_published,
     }
 
 
 _COMPARED = ("status", "best_observation_id", "value_exact", "unit", "qualifier", "printed",
-             "value_low_exact", "value_high_exact", "n_observations", "n_documents", "n_publications",
+             "value_low_exact", "value_high_exact", "n_observations", "n_sources", "n_documents", "n_publications",
              "n_values", "first_published", "last_published")
 
 
@@ -169,8 +170,8 @@ def rebuild(conn: Connection) -> RefreshCounts:
 # -- read side ---------------------------------------------------------------------------------
 FACT_COLUMNS = (
     "id", "zone", "metric", "period", "period_label", "period_start", "period_end", "measure", "value", "value_exact",
-    "unit", "qualifier", "printed", "value_low", "value_high", "status", "n_observations", "n_documents",
-    "n_publications", "n_values", "first_published", "last_published", "best_observation_id",
+    "unit", "qualifier", "printed", "value_low", "value_high", "status", "n_observations", "n_sources",
+    "n_documents", "n_publications", "n_values", "first_published", "last_published", "best_observation_id",
     "observation_ids", "documents",
 )
 
@@ -225,7 +226,7 @@ def iter_facts(engine: Engine, *, zone: str | None = None, metric: str | None = 
 
 
 SERIES_COLUMNS = ("zone", "metric", "measure", "period", "period_start", "period_end", "value", "unit",
-                  "qualifier", "status", "n_documents", "printed", "observation_ids", "documents")
+                  "qualifier", "status", "n_sources", "printed", "observation_ids", "documents")
 SERIES_BY_ISSUE_COLUMNS = ("zone", "metric", "measure", "period", "period_start", "period_end", "published",
                            "value", "unit", "qualifier", "values", "fact_status", "printed", "observation_ids",
                            "documents")

@@ -235,7 +235,7 @@ class Fact(Base):
     Derived from ``observation`` (join on the four key columns; ``period_id`` NULL is its own
     group) and kept current on ingest; ``zonedb facts rebuild`` recomputes it.  ``status`` is
     ``single`` (one independent source), ``agree`` or ``conflict``; reprints (same
-    ``article.body_hash``) count once in ``n_documents`` and each in ``n_publications``.
+    ``article.body_hash``) count once in ``n_sources`` and each in ``n_documents``.
     """
 
     __tablename__ = "fact"
@@ -256,6 +256,7 @@ class Fact(Base):
     value_low_exact: Mapped[str | None] = mapped_column(String(80))
     value_high_exact: Mapped[str | None] = mapped_column(String(80))
     n_observations: Mapped[int] = mapped_column(Integer)
+    n_sources: Mapped[int] = mapped_column(Integer)
     n_documents: Mapped[int] = mapped_column(Integer)
     n_publications: Mapped[int] = mapped_column(Integer)
     n_values: Mapped[int] = mapped_column(Integer)
