@@ -887,6 +887,7 @@ def _prep_table() -> dict[int, str | None]:
 
 
 _PREP_TABLE = _prep_table()
+_NEEDS_PREP_RE = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_PREP_TABLE)) + "]")
 
 
 def _prepare(text: str) -> str:
@@ -912,10 +913,10 @@ def parse_amount(text: str) -> Amount:
 
 
 # Arabic number, 万/亿 multipliers and at most a unit word: valued without tokenizing.
-_FAST_FIRST = frozenset("0123456789-负負" + "".join(w[0] for w in QUALIFIERS_PRE))
+_FAST_FIRST = frozenset("0123456789.-负負百千万" + "".join(w[0] for w in QUALIFIERS_PRE))
 _PRE_ALT = "|".join(re.escape(w) for w in sorted(QUALIFIERS_PRE, key=len, reverse=True))
 _ARABIC_FAST_RE = re.compile(
-    rf"({_PRE_ALT})?(-|负|負)?([0-9]{{1,3}}(?:,[0-9]{{3}})+(?![0-9])|[0-9]+)(\.[0-9]+)?"
+    rf"({_PRE_ALT})?(-|负|負)?(百分之|千分之|万分之)?([0-9]{{1,3}}(?:,[0-9]{{3}})+(?![0-9])|[0-9]*)(\.[0-9]+)?"
     r"([万亿萬億]{0,2}|kw|Kw|[kKwWM])([多余])?([^0-9.,，万亿萬億多余kKwWM]*)")
 _FAST_MULT = {"": 1, "万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8, "万亿": 10**12, "萬億": 10**12,
               "万万": 10**8, "萬萬": 10**8, "k": 10**3, "K": 10**3, "w": 10**4, "W": 10**4, "M": 10**6,
@@ -929,7 +930,7 @@ _SKIP_TAIL = tuple(w for w in _SKIPS if w != "了")
 _CN_CLASS = "".join(sorted(_CN_CODE))
 _CN_FAST_RE = re.compile(
     rf"({_PRE_ALT})?(负|負|-)?(百分之|千分之|万分之)?(负|負)?([{_CN_CLASS}]*)(?:[点點]([{_CN_CLASS}]+))?"
-    rf"([多余几])?([^{_CN_CLASS}多余几点點分之]*)")
+    rf"([多余几])?([^{_CN_CLASS}多余几点點分之]*|个百分点)")
 _PCT_PREFIX = {"百分之": "%", "千分之": "‰", "万分之": "‱"}
 
 
@@ -957,9 +958,9 @@ def _arabic_fast(s: str) -> _Raw | None:
     m = _ARABIC_FAST_RE.fullmatch(s)
     if m is None:
         return None
-    pre, neg, ipart, fpart, mult_word, approx, rest = m.groups()
+    pre, neg, pct_word, ipart, fpart, mult_word, approx, rest = m.groups()
     mult = _FAST_MULT.get(mult_word)
-    if mult is None:
+    if mult is None or not (ipart or fpart) or pct_word and (rest or approx or mult != 1):
         return None
     unit = post = None
     if rest:
@@ -970,9 +971,11 @@ def _arabic_fast(s: str) -> _Raw | None:
     if "," in ipart:
         ipart = ipart.replace(",", "")
     if fpart:
-        value: Decimal | int = _tidy(Decimal(ipart + fpart) * mult)
+        value: Decimal | int = _tidy(Decimal((ipart or "0") + fpart) * mult)
     else:
         value = int(ipart) * mult
+    if pct_word:
+        unit = _PCT_PREFIX[pct_word]
     qualifier = QUALIFIERS_PRE[pre] if pre else approx or post
     return (-value if neg else value), None, unit, qualifier
 
@@ -1037,7 +1040,7 @@ def _parse(text: str) -> _Result:
     if type(text) is not str:
         s = _prepare(text)
     else:
-        s = text.translate(_PREP_TABLE)
+        s = text.translate(_PREP_TABLE) if _NEEDS_PREP_RE.search(text) is not None else text
         if not s or len(s) > 200:
             s = _prepare(s)
     if _CN_ONLY_RE.fullmatch(s) is not None and (s[0] not in "负負-" or len(s) > 1):
