@@ -939,6 +939,8 @@ def _rest_unit(rest: str) -> tuple[str | None, str | None] | None:
     unit = _CANON.get(rest)
     if unit is not None:
         return unit, None
+    if rest == "成":
+        return rest, None
     post = None
     for word in _POST_WORDS:
         if rest.endswith(word):
@@ -949,7 +951,7 @@ def _rest_unit(rest: str) -> tuple[str | None, str | None] | None:
         rest = rest[:-1] if rest[-1] in "整正钱" else rest[:-3]
     if not rest:
         return None, post
-    unit = _CANON.get(rest)
+    unit = _CANON.get(rest) or ("成" if rest == "成" else None)  # 成: the caller scales to %
     return None if unit is None else (unit, post)
 
 
@@ -976,6 +978,8 @@ def _arabic_fast(s: str) -> _Raw | None:
         value = int(ipart) * mult
     if pct_word:
         unit = _PCT_PREFIX[pct_word]
+    elif unit == "成":
+        value, unit = value * 10, "%"
     qualifier = QUALIFIERS_PRE[pre] if pre else approx or post
     return (-value if neg else value), None, unit, qualifier
 
@@ -1020,6 +1024,8 @@ def _chinese_fast(s: str) -> _Raw | None:
         return None
     if neg2:
         value = -value
+    if unit == "成":
+        value, unit = value * 10, "%"
     qualifier = QUALIFIERS_PRE[pre] if pre else approx or post
     return (-value if neg else value), None, unit, qualifier
 
