@@ -147,10 +147,12 @@ class Automaton:
             auto.make_automaton()
         return cls(auto)
 
-    def find(self, text: str) -> Iterator[Mention]:
+    def find(self, text: str, *, overlapping: bool = False) -> Iterator[Mention]:
+        """Matches in ``text``: leftmost-longest and non-overlapping, or every match."""
         if self._automaton is None or self._automaton.kind != _AHOCORASICK:
             return
-        for end_index, (surface, keys) in self._automaton.iter_long(text):
+        matches = self._automaton.iter(text) if overlapping else self._automaton.iter_long(text)
+        for end_index, (surface, keys) in matches:
             start = end_index - len(surface) + 1
             yield Mention(start, end_index + 1, surface, keys)
 

@@ -17,10 +17,13 @@ _WORD = re.compile(r"\w", re.UNICODE)
 
 
 def segment_text(text: str) -> str:
-    """Search-mode words of ``text`` joined by single spaces (punctuation and spaces dropped)."""
-    from zonedb.segment import cut_for_search
+    """Search-mode words of ``text`` joined by single spaces (punctuation and spaces dropped),
+    followed by the indicator names of the packaged vocabulary that occur in it, so that a
+    query cut with the same vocabulary (专项债, 规上工业增加值) finds them."""
+    from zonedb.segment import cut_for_search, vocabulary_words
 
-    return " ".join(w for w in cut_for_search(text) if _WORD.search(w))
+    words = [w for w in cut_for_search(text) if _WORD.search(w)]
+    return " ".join(words + vocabulary_words(text))
 
 
 def query_words(query: str) -> list[str]:

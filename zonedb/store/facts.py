@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, bindparam, delete, select, text, update
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, select, text, update
 
 from zonedb.facts import FactObservation, FactSummary, summarize
 from zonedb.store.models import Article, Document, Fact, Observation
@@ -153,7 +153,14 @@ def refresh_document(conn: Connection, document_id: int) -> RefreshCounts:
     """Recompute the facts touched by one document's observations."""
     stmt = (select(Observation.zone_id, Observation.metric_id, Observation.period_id, Observation.measure)
             .where(Observation.document_id == document_id).distinct())
-    return refresh_keys(conn, [tuple(r) for r in conn.execute(stmt)])  # type: ignore[misc]
+    keys = {tuple(r) for r in conn.execute(stmt)}
+    # Every observation sharing a (zone, metric) with the document, in one statement.
+    pairs = (select(Observation.zone_id, Observation.metric_id)
+             .where(Observation.document_id == document_id).distinct().subquery())
+    rows = conn.execute(_base_select().join(
+        pairs, and_(pairs.c.zone_id == Observation.zone_id, pairs.c.metric_id == Observation.metric_id)))
+    groups = {k: g for k, g in _grouped(rows).items() if k in keys}
+    return _apply(conn, keys, groups)  # type: ignore[arg-type]
 
 
 def rebuild(conn: Connection) -> RefreshCounts:

@@ -144,9 +144,13 @@ def _prefetch(conn: Connection, cache: KeyCache, articles: list[ArticleRow]) -> 
     ):
         if not rows:
             continue
-        # Only look up: keys still missing are created row by row below, in the same order and
-        # with the same first values as before, which concurrent writers rely on.
         table.update(_ids(conn, column, id_column, list(rows)))
+        missing = [{**row, **extra} for k, row in rows.items() if k not in table]
+        if missing:
+            # One statement for all new keys, in the order the text meets them; a key another
+            # writer created meanwhile is skipped by ON CONFLICT and looked up below.
+            conn.execute(insert_ignore(conn, model, [key]), missing)
+            table.update(_ids(conn, column, id_column, [m[key] for m in missing]))
 
 
 def write_document(conn: Connection, cache: KeyCache, document: dict[str, Any],

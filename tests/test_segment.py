@@ -1,0 +1,38 @@
+"""Segmentation: the fast search segmenter gives exactly jieba's words; phrases keep indicator names."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import CORPUS, need
+from zonedb.segment import cut, cut_for_search, reference_cut_for_search
+
+OWN_TEXT = (
+    "今年以来，高平经济技术开发区完成规上工业增加值36.68亿元，同比增长63.1%；"
+    "实际使用外资1.2亿美元，新签约项目16个，总投资48.4亿元。"
+)
+
+
+def test_indicator_names_stay_whole_words() -> None:
+    assert "规上工业增加值" in cut("完成规上工业增加值")
+    assert "实际使用外资" in cut("实际使用外资")
+    assert "".join(cut("区内企业发放扶持资金")) == "区内企业发放扶持资金"
+
+
+def test_search_segmentation_matches_jieba_on_own_text() -> None:
+    words = cut_for_search(OWN_TEXT)
+    assert words == reference_cut_for_search(OWN_TEXT)
+    assert {"开发区", "增加值", "外资"} <= set(words)
+
+
+def test_search_segmentation_matches_jieba_on_real_texts() -> None:
+    files = sorted(need(CORPUS).rglob("*.txt"))[::20]
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert cut_for_search(text) == reference_cut_for_search(text), path.name
+
+
+@pytest.mark.parametrize("text", ["", "   ", "GDP增长5%", "①②③", "\x00\x01"])
+def test_edge_inputs(text: str) -> None:
+    assert cut_for_search(text) == reference_cut_for_search(text)
