@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import signal
 import sys
 from decimal import Decimal
 from typing import Annotated, Any
@@ -55,6 +56,22 @@ _LINE_BREAKS = re.compile(r"[ \t\u3000]*\r?\n[ \t\u3000]*")
 
 def _err(message: str) -> None:
     typer.echo(message, err=True)
+
+
+_interrupt_reported: list[bool] = []
+_swallowed_interrupts: list[bool] = []
+
+
+def _raise_swallowed_interrupt() -> None:
+    if _swallowed_interrupts:
+        raise KeyboardInterrupt
+
+
+def _report_interrupt(message: str = "interrupted") -> None:
+    """Say once that the run was interrupted (a second Ctrl-C must not print it again)."""
+    if not _interrupt_reported:
+        _interrupt_reported.append(True)
+        _err(message)
 
 
 def _fail(message: str, code: int = 1) -> typer.Exit:
@@ -138,12 +155,14 @@ def ingest(
                 results = []
                 for outcome in bar:
                     results.append(outcome)
+                    _raise_swallowed_interrupt()
                     if outcome.status in ("failed", "empty"):
                         _err(f"\n{outcome.status}: {outcome.name}: {outcome.detail}")
         else:
             results = []
             for outcome in outcomes:
                 results.append(outcome)
+                _raise_swallowed_interrupt()
                 if outcome.status in ("failed", "empty"):
                     _err(f"{'error' if outcome.status == 'failed' else 'warning'}: {outcome.name}: {outcome.detail}")
         for o in results:
@@ -151,7 +170,8 @@ def ingest(
             n_articles += o.articles
             n_obs += o.observations
     except KeyboardInterrupt:
-        _err("interrupted: documents written so far are complete; run the same command again to continue")
+        _report_interrupt("interrupted: documents written so far are complete; "
+                          "run the same command again to continue")
         raise typer.Exit(130) from None
     except ZonedbError as exc:
         raise _fail(str(exc)) from None
@@ -347,13 +367,37 @@ def db_current(db: DbOption = None) -> None:
 from zonedb import cli_across  # noqa: E402,F401  (facts, series, chart, search, serve)
 
 
+def _first_sigint(_signum: int, _frame: object) -> None:
+    # The run is stopping: a second Ctrl-C must not break the rollback and the close (and
+    # print a traceback from the middle of them); they take a moment only.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def _unraisable(args: Any) -> None:
+    # A Ctrl-C that lands in a finaliser (say a garbage-collection callback) is printed and
+    # dropped by Python; remember it instead, and stop at the next file.
+    if args.exc_type is not None and issubclass(args.exc_type, KeyboardInterrupt):
+        _swallowed_interrupts.append(True)
+        return
+    sys.__unraisablehook__(args)
+
+
 def main() -> None:
     """Entry point of the ``zonedb`` script."""
+    sys.unraisablehook = _unraisable
+    signal.signal(signal.SIGINT, _first_sigint)
     try:
         app()
     except KeyboardInterrupt:
-        _err("interrupted")
+        _report_interrupt()
         sys.exit(130)
+    except SystemExit as exc:
+        # Typer turns a Ctrl-C outside a command's own handler (e.g. while the database is
+        # being opened) into a silent exit 130: say why.
+        if exc.code == 130:
+            _report_interrupt()
+        raise
 
 
 if __name__ == "__main__":

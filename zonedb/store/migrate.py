@@ -64,26 +64,32 @@ def upgrade(engine: Engine, revision: str = "head", *, backup: bool = True) -> P
     :raises SchemaError: the database is at a revision this zonedb does not know (it was
         written by a newer zonedb), or it holds tables that are not zonedb's.
     """
-    current = current_revision(engine)
     scripts = ScriptDirectory(script_location())
-    if current is not None:
-        try:
-            scripts.get_revision(current)
-        except Exception as exc:  # alembic raises several kinds for unknown revisions
-            raise SchemaError(
-                f"the database is at schema revision {current}, which this zonedb does not know "
-                "(it was written by a newer zonedb); upgrade zonedb instead"
-            ) from exc
-        if current == scripts.get_current_head() and revision == "head":
-            return None
-    elif set(inspect(engine).get_table_names()) - {"alembic_version"}:
-        raise SchemaError("the database holds tables but no zonedb schema revision; refusing to touch it")
-    backup_path = None
-    path = sqlite_path(str(engine.url))
-    if backup and current is not None and path is not None and path.exists():
-        backup_path = path.with_name(f"{path.name}.bak-{current}")
-        _backup_sqlite(path, backup_path)
-    _run(engine, "upgrade", revision)
+    # Check and migrate in one transaction: on SQLite a write engine begins it with BEGIN
+    # IMMEDIATE, so processes opening a fresh file at the same moment queue here, and the
+    # later ones find the schema already created instead of half of it.
+    with engine.begin() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+        if current is not None:
+            try:
+                scripts.get_revision(current)
+            except Exception as exc:  # alembic raises several kinds for unknown revisions
+                raise SchemaError(
+                    f"the database is at schema revision {current}, which this zonedb does not know "
+                    "(it was written by a newer zonedb); upgrade zonedb instead"
+                ) from exc
+            if current == scripts.get_current_head() and revision == "head":
+                return None
+        elif set(inspect(conn).get_table_names()) - {"alembic_version"}:
+            raise SchemaError("the database holds tables but no zonedb schema revision; refusing to touch it")
+        backup_path = None
+        path = sqlite_path(str(engine.url))
+        if backup and current is not None and path is not None and path.exists():
+            backup_path = path.with_name(f"{path.name}.bak-{current}")
+            _backup_sqlite(path, backup_path)
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
     return backup_path
 
 
