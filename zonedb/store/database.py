@@ -13,7 +13,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from zonedb.gazetteer import Gazetteer, _read_csv, load_metrics, load_zones
-from zonedb.store.engine import make_engine, resolve_url, sqlite_path
+from zonedb.store.engine import make_engine, resolve_url, sqlite_path, sqlite_readonly_uri
 from zonedb.store.models import Metric, MetricAlias, Zone, ZoneAlias
 from zonedb.store.upsert import insert_ignore
 
@@ -93,7 +93,7 @@ def _at_head(path: Path) -> bool:
     if head is None or not path.exists():
         return False
     try:
-        conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+        conn = sqlite3.connect(sqlite_readonly_uri(path), uri=True)
         try:
             rows = conn.execute("SELECT version_num FROM alembic_version").fetchall()
         finally:

@@ -6,9 +6,10 @@ import os
 import sqlite3
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 DEFAULT_DB = "zonedb.sqlite"
 ENV_VAR = "ZONEDB_DATABASE_URL"
@@ -21,7 +22,14 @@ def resolve_url(db: str | None = None) -> str:
     value = db or os.environ.get(ENV_VAR) or DEFAULT_DB
     if "://" in value:
         return value
-    return f"sqlite:///{Path(value).expanduser()}"
+    # Quoted, so a file name with %, ? or # stays that name instead of becoming URL syntax.
+    return URL.create("sqlite", database=str(Path(value).expanduser())).render_as_string()
+
+
+def sqlite_readonly_uri(path: Path) -> str:
+    """A ``file:`` URI that opens ``path`` read-only (never creating it); ?, # and % in the
+    name are quoted so they cannot become URI parameters."""
+    return f"file:{quote(str(path.resolve()))}?mode=ro"
 
 
 def sqlite_path(url: str) -> Path | None:

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, bindparam, create_engine, func, selec
 from sqlalchemy.exc import DBAPIError
 
 from zonedb.errors import ReadOnlyError, ZonedbError
-from zonedb.store.engine import sqlite_path
+from zonedb.store.engine import sqlite_path, sqlite_readonly_uri
 from zonedb.store.models import Metric, MetricAlias, Observation, Zone, ZoneAlias
 
 OBSERVATION_COLUMNS = (
@@ -130,7 +130,7 @@ def _authorizer(action: int, arg1: str | None, *_rest: object) -> int:
 def _sqlite_readonly(path: Path, sql: str, params: dict[str, Any]) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
     if not path.exists():
         raise ZonedbError(f"no database at {path}")
-    conn = sqlite3.connect(f"file:{path.resolve()}?mode=ro", uri=True)
+    conn = sqlite3.connect(sqlite_readonly_uri(path), uri=True)
     conn.set_authorizer(_authorizer)
     try:
         cursor = conn.execute(sql, params)
