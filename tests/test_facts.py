@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +12,8 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from tests.conftest import SEEDS, need
+from tests.conftest import SEEDS, NewDb, execute, need
+from tests.conftest import rows as db_rows
 from zonedb.cli import app
 from zonedb.facts import FactObservation, Interval, interval_of, summarize
 
@@ -43,9 +43,8 @@ def write(folder: Path, name: str, body: str) -> Path:
     return path
 
 
-def fact_rows(db: Path) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute("SELECT * FROM fact ORDER BY id").fetchall()
+def fact_rows(db: str | Path) -> list[tuple[object, ...]]:
+    return db_rows(db, "SELECT * FROM fact ORDER BY id")
 
 
 def facts_json(db: Path, *args: str) -> list[dict[str, object]]:
@@ -102,8 +101,8 @@ def test_summarize_agree_conflict_single_and_reprints() -> None:
 
 
 # -- database and CLI ----------------------------------------------------------------------------
-def test_two_issues_agree_a_changed_figure_conflicts_and_rebuild_is_identical(tmp_path: Path) -> None:
-    db = tmp_path / "f.sqlite"
+def test_two_issues_agree_a_changed_figure_conflicts_and_rebuild_is_identical(tmp_path: Path, new_db: NewDb) -> None:
+    db = new_db("f.sqlite")
     papers = tmp_path / "papers"
     write(papers, "paper-20240910.txt", ISSUE)
     write(papers, "paper-20240917.txt", OTHER)
@@ -139,22 +138,20 @@ def test_two_issues_agree_a_changed_figure_conflicts_and_rebuild_is_identical(tm
     rebuilt = invoke("facts", "rebuild", "--db", str(db))
     assert rebuilt.exit_code == 0 and "unchanged 7" in rebuilt.stderr
     assert fact_rows(db) == incremental
-    with sqlite3.connect(db) as conn:
-        conn.execute("DELETE FROM fact")
+    execute(db, "DELETE FROM fact")
     assert invoke("facts", "rebuild", "--db", str(db)).exit_code == 0
     assert [r[1:] for r in fact_rows(db)] == [r[1:] for r in incremental] or \
         sorted(r[1:] for r in fact_rows(db)) == sorted(r[1:] for r in incremental)
 
 
-def test_v_fact_and_series_by_issue(tmp_path: Path) -> None:
-    db = tmp_path / "v.sqlite"
+def test_v_fact_and_series_by_issue(tmp_path: Path, new_db: NewDb) -> None:
+    db = new_db("v.sqlite")
     papers = tmp_path / "p"
     write(papers, "paper-20240910.txt", ISSUE)
     write(papers, "paper-20240917.txt", OTHER.replace("52.6 亿元", "约 53 亿元"))
     assert invoke("ingest", str(papers), "--db", str(db), "-q").exit_code == 0
-    with sqlite3.connect(db) as conn:
-        row = conn.execute("SELECT value_exact, status, n_sources, documents, printed FROM v_fact "
-                           "WHERE zone = '高平经济技术开发区' AND metric = '总投资'").fetchone()
+    [row] = db_rows(db, "SELECT value_exact, status, n_sources, documents, printed FROM v_fact "
+                     "WHERE zone = '高平经济技术开发区' AND metric = '总投资'")
     assert row == ("5260000000", "agree", 2, "paper-20240910.txt,paper-20240917.txt", "52.6 亿元")
     out = invoke("series", "--zone", "高平经开区", "--metric", "总投资", "--by-issue", "--format", "jsonl",
                  "--db", str(db))
@@ -169,9 +166,9 @@ def test_v_fact_and_series_by_issue(tmp_path: Path) -> None:
     assert lines[1].startswith("高平经济技术开发区,总投资,level,2024,2024-01-01,2024-12-31,5260000000,元,")
 
 
-def test_series_on_the_seed_page(tmp_path: Path) -> None:
+def test_series_on_the_seed_page(tmp_path: Path, new_db: NewDb) -> None:
     need(SEEDS)
-    db = tmp_path / "seed.sqlite"
+    db = new_db("seed.sqlite")
     assert invoke("ingest", str(SEEDS), "--published", "2024-09-10", "--db", str(db), "-q").exit_code == 0
     out = invoke("series", "--zone", "高平经开区", "--metric", "总投资", "--format", "jsonl", "--db", str(db))
     assert out.exit_code == 0, out.output
@@ -197,17 +194,17 @@ def test_series_on_the_seed_page(tmp_path: Path) -> None:
         assert figure in issue_rows["since 2023-01-01"]["values"]
 
 
-def test_upgrade_from_0001_keeps_rows_and_builds_facts_and_index(tmp_path: Path) -> None:
+def test_upgrade_from_0001_keeps_rows_and_builds_facts_and_index(tmp_path: Path, new_db: NewDb) -> None:
     from zonedb.extract import Extractor
     from zonedb.gazetteer import default_gazetteer
     from zonedb.ingest import extract_document
     from zonedb.store import migrate
     from zonedb.store.database import Database, sync_reference_data
-    from zonedb.store.engine import make_engine
+    from zonedb.store.engine import make_engine, resolve_url
     from zonedb.store.search import search_articles
     from zonedb.store.writer import KeyCache, write_document
 
-    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    url = resolve_url(new_db("old.sqlite"))
     engine = make_engine(url)
     migrate.upgrade(engine, "0001")
     assert migrate.current_revision(engine) == "0001"

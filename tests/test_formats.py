@@ -9,7 +9,6 @@ page with its date in the metadata, a Word report with a statistics table, and b
 from __future__ import annotations
 
 import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.conftest import NewDb, dict_rows, rows, scalar
 from zonedb.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
@@ -184,86 +184,82 @@ def observations(db: Path) -> set[tuple[object, ...]]:
 
 def assert_provenance(db: Path) -> None:
     """Each article is a slice of its document's text; each figure a slice of its article."""
-    with sqlite3.connect(db) as conn:
-        articles = conn.execute(
-            "SELECT count(*) FROM article a JOIN document d ON d.id = a.document_id "
-            "WHERE a.body != substr(d.text, a.doc_start + 1, a.doc_end - a.doc_start)").fetchone()[0]
-        figures = conn.execute(
-            "SELECT count(*) FROM observation o JOIN article a ON a.id = o.article_id "
-            "WHERE o.printed != substr(a.body, o.span_start + 1, o.span_end - o.span_start)").fetchone()[0]
-        total = conn.execute("SELECT count(*) FROM observation").fetchone()[0]
+    articles = scalar(db, "SELECT count(*) FROM article a JOIN document d ON d.id = a.document_id "
+                          "WHERE a.body != substr(d.text, a.doc_start + 1, a.doc_end - a.doc_start)")
+    figures = scalar(db, "SELECT count(*) FROM observation o JOIN article a ON a.id = o.article_id "
+                         "WHERE o.printed != substr(a.body, o.span_start + 1, o.span_end - o.span_start)")
+    total = scalar(db, "SELECT count(*) FROM observation")
     assert (articles, figures) == (0, 0)
     assert total > 0
 
 
 def documents(db: Path) -> list[dict[str, object]]:
-    with sqlite3.connect(db) as conn:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute(
-            "SELECT name, media_type, published, published_from, title, url FROM document ORDER BY name")]
+    return dict_rows(db, "SELECT name, media_type, published, published_from, title, url FROM document ORDER BY name")
 
 
 def count(db: Path, table: str) -> int:
-    with sqlite3.connect(db) as conn:
-        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    return int(scalar(db, f"SELECT count(*) FROM {table}"))
 
 
 # --- same observations as plain text -----------------------------------------------------
 
 
-def test_two_column_pdf_gives_the_plain_text_observations(tmp_path: Path) -> None:
+def test_two_column_pdf_gives_the_plain_text_observations(tmp_path: Path, new_db: NewDb) -> None:
     pdf = make_pdf(tmp_path / "jcjk-20240715.pdf", [(PDF_HEADLINE, PDF_LEFT, PDF_RIGHT)])
     txt = write_text(tmp_path / "jcjk-20240715.txt", f"{PDF_HEADLINE}\n{PDF_LEFT}\n{PDF_RIGHT}\n")
 
-    result = cli_subprocess("ingest", str(pdf), "--db", str(tmp_path / "pdf.sqlite"))
+    pdf_db, txt_db = new_db("pdf.sqlite"), new_db("txt.sqlite")
+    result = cli_subprocess("ingest", str(pdf), "--db", str(pdf_db))
     assert result.returncode == 0, result.stderr
     assert "documents 1, articles 1, observations 8," in result.stderr
-    assert cli("ingest", str(txt), "--db", str(tmp_path / "txt.sqlite")).exit_code == 0
+    assert cli("ingest", str(txt), "--db", str(txt_db)).exit_code == 0
 
-    from_pdf = observations(tmp_path / "pdf.sqlite")
-    assert from_pdf == observations(tmp_path / "txt.sqlite")
+    from_pdf = observations(pdf_db)
+    assert from_pdf == observations(txt_db)
     assert len(from_pdf) == 8
     # The right column is read after the left one, and its figures are whole.
     assert ("晋城经济技术开发区", "规上工业增加值", "2024-H1", "4860000000", "元") in from_pdf
     assert ("晋城经济技术开发区", "进出口总额", None, "780000000", "元") in from_pdf
     assert ("晋城经济技术开发区", "进出口总额增速", None, "21.4", "%") in from_pdf
-    [doc] = documents(tmp_path / "pdf.sqlite")
+    [doc] = documents(pdf_db)
     assert doc["media_type"] == "application/pdf"
     assert (doc["published"], doc["published_from"]) == ("2024-07-15", "file name")
 
 
-def test_html_page_gives_the_plain_text_observations_and_its_metadata(tmp_path: Path) -> None:
+def test_html_page_gives_the_plain_text_observations_and_its_metadata(tmp_path: Path, new_db: NewDb) -> None:
     page = make_html(tmp_path / "news_1.html")
     txt = write_text(tmp_path / "ty-20240418.txt", HTML_TITLE + "\n" + "\n".join(HTML_PARAGRAPHS) + "\n")
 
-    result = cli("ingest", str(page), "--db", str(tmp_path / "html.sqlite"))
+    html_db, txt_db = new_db("html.sqlite"), new_db("txt.sqlite")
+    result = cli("ingest", str(page), "--db", str(html_db))
     assert result.exit_code == 0, result.output
-    assert cli("ingest", str(txt), "--db", str(tmp_path / "txt.sqlite")).exit_code == 0
+    assert cli("ingest", str(txt), "--db", str(txt_db)).exit_code == 0
 
-    from_html = observations(tmp_path / "html.sqlite")
-    assert from_html == observations(tmp_path / "txt.sqlite")
+    from_html = observations(html_db)
+    assert from_html == observations(txt_db)
     assert len(from_html) == 5
     assert ("太原经济技术开发区", "营业收入", "2024-Q1", "26840000000", "元") in from_html
     # Nothing from the navigation, script or footer.
-    assert all(r["printed"] != "0351" for r in exported(tmp_path / "html.sqlite"))
+    assert all(r["printed"] != "0351" for r in exported(html_db))
 
-    [doc] = documents(tmp_path / "html.sqlite")
+    [doc] = documents(html_db)
     assert doc["media_type"] == "text/html"
     assert (doc["published"], doc["published_from"]) == (HTML_PUBLISHED, "metadata")
     assert doc["title"] == HTML_TITLE
     assert doc["url"] == "https://news.example.cn/ty/2024/0418/1.html"
 
 
-def test_docx_paragraph_and_table_give_the_plain_text_observations(tmp_path: Path) -> None:
+def test_docx_paragraph_and_table_give_the_plain_text_observations(tmp_path: Path, new_db: NewDb) -> None:
     report = make_docx(tmp_path / "jz-20250120.docx")
     txt = write_text(tmp_path / "jz-20250120.txt", DOCX_AS_TEXT)
 
-    result = cli_subprocess("ingest", str(report), "--db", str(tmp_path / "docx.sqlite"))
+    docx_db, txt_db = new_db("docx.sqlite"), new_db("txt.sqlite")
+    result = cli_subprocess("ingest", str(report), "--db", str(docx_db))
     assert result.returncode == 0, result.stderr
-    assert cli("ingest", str(txt), "--db", str(tmp_path / "txt.sqlite")).exit_code == 0
+    assert cli("ingest", str(txt), "--db", str(txt_db)).exit_code == 0
 
-    from_docx = observations(tmp_path / "docx.sqlite")
-    assert from_docx == observations(tmp_path / "txt.sqlite")
+    from_docx = observations(docx_db)
+    assert from_docx == observations(txt_db)
     zone = "晋中经济技术开发区"
     # One row per table figure, with the period of its column and the unit of its row.
     table_rows = {r for r in from_docx if r[1] in ("地区生产总值", "固定资产投资增速")}
@@ -276,18 +272,18 @@ def test_docx_paragraph_and_table_give_the_plain_text_observations(tmp_path: Pat
     # The paragraph's figures are there as well.
     assert (zone, "税收", "2024", "1890000000", "元") in from_docx
     assert len(from_docx) == 6
-    [doc] = documents(tmp_path / "docx.sqlite")
+    [doc] = documents(docx_db)
     assert doc["media_type"].endswith("wordprocessingml.document")
     assert doc["title"] == DOCX_HEADING
 
 
-def test_format_is_chosen_by_content_not_by_extension(tmp_path: Path) -> None:
+def test_format_is_chosen_by_content_not_by_extension(tmp_path: Path, new_db: NewDb) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     make_pdf(folder / "jcjk-20240715.txt", [(PDF_HEADLINE, PDF_LEFT, PDF_RIGHT)])
     make_docx(folder / "jz-20250120.dat")
     make_html(folder / "page")
-    db = tmp_path / "mixed.sqlite"
+    db = new_db("mixed.sqlite")
     result = cli("ingest", str(folder), "--db", str(db))
     assert result.exit_code == 0, result.output
     assert "documents 3, articles 3, observations 19," in result.stderr
@@ -306,29 +302,24 @@ def _obs_id(db: Path, printed: str) -> int:
     return int(row["id"])  # type: ignore[arg-type]
 
 
-def test_show_names_the_file_and_the_page_of_the_figure(tmp_path: Path) -> None:
+def test_show_names_the_file_and_the_page_of_the_figure(tmp_path: Path, new_db: NewDb) -> None:
     pdf = make_pdf(tmp_path / "dt-20241025.pdf", [
         (P1_HEADLINE, P1_LEFT, P1_RIGHT),
         ("", P2_LEFT, P2_RIGHT),
     ])
-    db = tmp_path / "two.sqlite"
+    db = new_db("two.sqlite")
     result = cli("ingest", str(pdf), "--db", str(db))
     assert result.exit_code == 0, result.output
     assert count(db, "article") == 1  # one article running over both pages
-    with sqlite3.connect(db) as conn:
-        [(text,)] = conn.execute("SELECT text FROM document").fetchall()
+    [(text,)] = rows(db, "SELECT text FROM document")
     assert text.count("\n\n") == 1  # the only blank line is the page break
     assert text.index("\n\n") < text.index("园区税收收入") and text.index("156.2亿元") < text.index("\n\n")
 
-    rows = exported(db)
     # Every observation points into the stored article text.
-    with sqlite3.connect(db) as conn:
-        for r in rows:
-            body = conn.execute(
-                "SELECT a.body FROM article a JOIN observation o ON o.article_id = a.id WHERE o.id = ?",
-                (r["id"],),
-            ).fetchone()[0]
-            assert body[r["span_start"] : r["span_end"]] == r["printed"]  # type: ignore[misc]
+    for r in exported(db):
+        body = scalar(db, "SELECT a.body FROM article a JOIN observation o ON o.article_id = a.id WHERE o.id = :id",
+                      {"id": r["id"]})
+        assert body[r["span_start"] : r["span_end"]] == r["printed"]  # type: ignore[misc]
 
     on_page_2 = cli("show", str(_obs_id(db, "6.4亿元")), "--db", str(db))
     assert on_page_2.exit_code == 0, on_page_2.output
@@ -340,9 +331,9 @@ def test_show_names_the_file_and_the_page_of_the_figure(tmp_path: Path) -> None:
     assert "dt-20241025.pdf (page 1," in on_page_1.stdout
 
 
-def test_show_for_plain_text_names_no_page(tmp_path: Path) -> None:
+def test_show_for_plain_text_names_no_page(tmp_path: Path, new_db: NewDb) -> None:
     txt = write_text(tmp_path / "jcjk-20240715.txt", f"{PDF_HEADLINE}\n{PDF_LEFT}\n\n\n{PDF_RIGHT}\n")
-    db = tmp_path / "t.sqlite"
+    db = new_db("t.sqlite")
     assert cli("ingest", str(txt), "--db", str(db)).exit_code == 0
     shown = cli("show", str(_obs_id(db, "7.8亿元")), "--db", str(db))
     assert shown.exit_code == 0, shown.output
@@ -353,7 +344,7 @@ def test_show_for_plain_text_names_no_page(tmp_path: Path) -> None:
 # --- broken files ------------------------------------------------------------------------
 
 
-def test_broken_files_are_reported_by_name_and_the_rest_goes_in(tmp_path: Path) -> None:
+def test_broken_files_are_reported_by_name_and_the_rest_goes_in(tmp_path: Path, new_db: NewDb) -> None:
     folder = tmp_path / "papers"
     folder.mkdir()
     make_pdf(folder / "jcjk-20240715.pdf", [(PDF_HEADLINE, PDF_LEFT, PDF_RIGHT)])
@@ -364,7 +355,7 @@ def test_broken_files_are_reported_by_name_and_the_rest_goes_in(tmp_path: Path) 
     make_pdf(folder / "locked-20240717.pdf", [(PDF_HEADLINE, PDF_LEFT, PDF_RIGHT)], encrypt="secret")
     whole = make_pdf(tmp_path / "cut.pdf", [(PDF_HEADLINE, PDF_LEFT, PDF_RIGHT)]).read_bytes()
     (folder / "cut-20240718.pdf").write_bytes(whole[: len(whole) // 2])
-    db = tmp_path / "papers.sqlite"
+    db = new_db("papers.sqlite")
 
     result = cli_subprocess("ingest", str(folder), "--db", str(db))
     assert result.returncode == 1, result.stderr
@@ -389,13 +380,13 @@ def test_broken_files_are_reported_by_name_and_the_rest_goes_in(tmp_path: Path) 
 
 
 @pytest.mark.parametrize("cut", [0.3, 0.9])
-def test_truncated_docx_is_reported_by_name(tmp_path: Path, cut: float) -> None:
+def test_truncated_docx_is_reported_by_name(tmp_path: Path, cut: float, new_db: NewDb) -> None:
     folder = tmp_path / "reports"
     folder.mkdir()
     whole = make_docx(tmp_path / "whole.docx").read_bytes()
     (folder / "jz-20250120.docx").write_bytes(whole[: int(len(whole) * cut)])
     write_text(folder / "ty-20240418.txt", HTML_TITLE + "\n" + "\n".join(HTML_PARAGRAPHS) + "\n")
-    db = tmp_path / "r.sqlite"
+    db = new_db("r.sqlite")
     result = cli("ingest", str(folder), "--db", str(db))
     assert result.exit_code == 1
     [error] = [line for line in result.stderr.splitlines() if line.startswith("error: ")]

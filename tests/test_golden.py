@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.conftest import NewDb
 from zonedb.cli import app
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -17,8 +18,8 @@ FIELDS = ("zone", "metric", "value", "unit", "period_start", "period_end")
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
-def test_golden_page_gives_exactly_the_expected_rows(page: Path, tmp_path: Path) -> None:
-    db = str(tmp_path / "golden.sqlite")
+def test_golden_page_gives_exactly_the_expected_rows(page: Path, tmp_path: Path, new_db: NewDb) -> None:
+    db = str(new_db("golden.sqlite"))
     runner = CliRunner()
     assert runner.invoke(app, ["ingest", str(page), "--db", db]).exit_code == 0
     out = runner.invoke(app, ["export", "--format", "jsonl", "--db", db]).stdout

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import EXAMPLES, SEEDS
+from tests.conftest import EXAMPLES, SEEDS, NewDb, rows
 from zonedb.cli import app
 
 runner = CliRunner()
@@ -57,13 +56,12 @@ def tables(db: Path) -> dict[str, list[tuple[object, ...]]]:
         "metric": "SELECT * FROM metric ORDER BY id",
         "period": "SELECT * FROM period ORDER BY id",
     }
-    with sqlite3.connect(db) as conn:
-        return {t: conn.execute(q).fetchall() for t, q in queries.items()}
+    return {t: rows(db, q) for t, q in queries.items()}
 
 
-def test_jobs_two_gives_the_same_database_as_one(tmp_path: Path) -> None:
+def test_jobs_two_gives_the_same_database_as_one(tmp_path: Path, new_db: NewDb) -> None:
     inputs = make_inputs(tmp_path / "in", duplicate=True)
-    one, two = tmp_path / "one.sqlite", tmp_path / "two.sqlite"
+    one, two = new_db("one.sqlite"), new_db("two.sqlite")
     r1 = ingest(one, inputs, EXAMPLES, jobs=1)
     r2 = ingest(two, inputs, EXAMPLES, jobs=2)
     assert r1.exit_code == 0, r1.output
@@ -76,19 +74,19 @@ def test_jobs_two_gives_the_same_database_as_one(tmp_path: Path) -> None:
     assert tables(two) == tables(one)
 
 
-def test_jobs_on_the_seed_page_matches_one_process(tmp_path: Path) -> None:
+def test_jobs_on_the_seed_page_matches_one_process(tmp_path: Path, new_db: NewDb) -> None:
     if not SEEDS.exists():
         pytest.skip("shared seed page not available")
-    one, two = tmp_path / "one.sqlite", tmp_path / "two.sqlite"
+    one, two = new_db("one.sqlite"), new_db("two.sqlite")
     args = ("--published", "2024-09-10")
     assert ingest(one, SEEDS, EXAMPLES, jobs=1, extra=args).exit_code == 0
     assert ingest(two, SEEDS, EXAMPLES, jobs=3, extra=args).exit_code == 0
     assert export(two) == export(one)
 
 
-def test_jobs_reports_a_bad_file_by_name_and_stores_the_rest(tmp_path: Path) -> None:
+def test_jobs_reports_a_bad_file_by_name_and_stores_the_rest(tmp_path: Path, new_db: NewDb) -> None:
     inputs = make_inputs(tmp_path / "in", bad=True)
-    one, two = tmp_path / "one.sqlite", tmp_path / "two.sqlite"
+    one, two = new_db("one.sqlite"), new_db("two.sqlite")
     r1 = ingest(one, inputs, jobs=1)
     r2 = ingest(two, inputs, jobs=2)
     assert r1.exit_code == r2.exit_code == 1
@@ -101,9 +99,9 @@ def test_jobs_reports_a_bad_file_by_name_and_stores_the_rest(tmp_path: Path) -> 
     assert export(two) == export(one)
 
 
-def test_jobs_rerun_skips_everything(tmp_path: Path) -> None:
+def test_jobs_rerun_skips_everything(tmp_path: Path, new_db: NewDb) -> None:
     inputs = make_inputs(tmp_path / "in")
-    db = tmp_path / "db.sqlite"
+    db = new_db("db.sqlite")
     assert ingest(db, inputs, jobs=2).exit_code == 0
     before = tables(db)
     again = ingest(db, inputs, jobs=2)
@@ -112,8 +110,8 @@ def test_jobs_rerun_skips_everything(tmp_path: Path) -> None:
     assert tables(db) == before
 
 
-def test_jobs_must_be_positive(tmp_path: Path) -> None:
-    result = ingest(tmp_path / "x.sqlite", make_inputs(tmp_path / "in"), jobs=0)
+def test_jobs_must_be_positive(tmp_path: Path, new_db: NewDb) -> None:
+    result = ingest(new_db("x.sqlite"), make_inputs(tmp_path / "in"), jobs=0)
     assert result.exit_code == 2
 
 
@@ -131,8 +129,8 @@ def _imported(*args: str) -> set[str]:
     return {line.split(".")[0] for line in proc.stderr.splitlines()}
 
 
-def test_help_query_and_sql_do_not_import_heavy_modules(tmp_path: Path) -> None:
-    db = tmp_path / "light.sqlite"
+def test_help_query_and_sql_do_not_import_heavy_modules(tmp_path: Path, new_db: NewDb) -> None:
+    db = new_db("light.sqlite")
     assert ingest(db, EXAMPLES, jobs=1).exit_code == 0
     for args in (("--help",), ("query", "--zone", "高平经开区", "--db", str(db)),
                  ("sql", "SELECT count(*) FROM observation", "--db", str(db))):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
 
+from tests.conftest import ENGINE_NAME, execute, rows, sqlite_only
 from zonedb.errors import SchemaError
 from zonedb.store import migrate
 from zonedb.store.database import open_database
@@ -45,6 +45,7 @@ def test_downgrade_to_base_and_upgrade_again_keeps_schema(db_url: str) -> None:
 
 
 def test_sqlite_connections_have_foreign_keys_wal_and_busy_timeout(db_url: str) -> None:
+    sqlite_only("PRAGMA foreign_keys, WAL and busy_timeout are SQLite connection settings")
     engine = make_engine(db_url)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
@@ -55,17 +56,17 @@ def test_sqlite_connections_have_foreign_keys_wal_and_busy_timeout(db_url: str) 
 
 def test_database_newer_than_the_code_is_refused_untouched(db_path: Path, db_url: str) -> None:
     open_database(db_url).close()
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = 'ffffffffffff'")
-    before = db_path.read_bytes()
+    execute(db_url, "UPDATE alembic_version SET version_num = 'ffffffffffff'")
+    before = db_path.read_bytes() if ENGINE_NAME == "sqlite" else None
     with pytest.raises(SchemaError, match="newer zonedb"):
         open_database(db_url)
-    assert db_path.read_bytes() == before
+    if before is not None:
+        assert db_path.read_bytes() == before
+    assert rows(db_url, "SELECT version_num FROM alembic_version") == [("ffffffffffff",)]
 
 
 def test_foreign_tables_are_not_touched(db_path: Path, db_url: str) -> None:
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("CREATE TABLE mine (x INTEGER)")
+    execute(db_url, "CREATE TABLE mine (x INTEGER)")
     with pytest.raises(SchemaError, match="no zonedb schema"):
         open_database(db_url)
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 from typer.testing import CliRunner
 
-from tests.conftest import SEEDS, need
+from tests.conftest import ENGINE_NAME, SEEDS, NewDb, need
+from tests.conftest import rows as db_rows
 from tests.test_facts import ISSUE, write
 from zonedb.cli import app
 from zonedb.search import fts_query, like_pattern, segment_text, snippet
@@ -28,19 +28,21 @@ def test_index_text_and_queries_are_segmented_the_same_way() -> None:
     assert snippet("前文。\n争取专项债项目持续扩大。", "专项债", width=3) == "…。争取【专项债】项目持…"
 
 
-def ingest(tmp_path: Path) -> Path:
-    db = tmp_path / "s.sqlite"
+def ingest(tmp_path: Path, new_db: NewDb) -> str:
+    db = new_db("s.sqlite")
     write(tmp_path / "p", "paper-20240910.txt", ISSUE)
     assert runner.invoke(app, ["ingest", str(tmp_path / "p"), "--db", str(db), "-q"]).exit_code == 0
     return db
 
 
-def test_search_finds_words_inside_chinese_text_with_the_article_figures(tmp_path: Path) -> None:
-    db = ingest(tmp_path)
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT count(*) FROM article_seg").fetchone()[0] == 2
+def test_search_finds_words_inside_chinese_text_with_the_article_figures(tmp_path: Path, new_db: NewDb) -> None:
+    db = ingest(tmp_path, new_db)
+    assert db_rows(db, "SELECT count(*) FROM article_seg") == [(2,)]
+    if ENGINE_NAME == "sqlite":
         # the default tokenizer alone would not find a word inside a run of Chinese characters
-        assert conn.execute("SELECT rowid FROM article_fts WHERE article_fts MATCH '营业收入'").fetchall() == [(2,)]
+        assert db_rows(db, "SELECT rowid FROM article_fts WHERE article_fts MATCH '营业收入'") == [(2,)]
+    else:
+        assert db_rows(db, "SELECT article_id FROM article_seg WHERE fts @@ to_tsquery('simple', '营业收入')") == [(2,)]
     out = runner.invoke(app, ["search", "营业收入", "--format", "jsonl", "--db", str(db)])
     assert out.exit_code == 0, out.output
     rows = [json.loads(line) for line in out.stdout.splitlines()]
@@ -58,23 +60,22 @@ def test_search_finds_words_inside_chinese_text_with_the_article_figures(tmp_pat
     assert none.stdout == "" and "0 article(s)" in none.stderr
 
 
-def test_one_character_queries_use_like(tmp_path: Path) -> None:
-    db = ingest(tmp_path)
+def test_one_character_queries_use_like(tmp_path: Path, new_db: NewDb) -> None:
+    db = ingest(tmp_path, new_db)
     out = runner.invoke(app, ["search", "汾", "--format", "jsonl", "--db", str(db)])
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert [r["article_seq"] for r in rows] == [2] and "substring search" in out.stderr
     assert "【汾】" in rows[0]["snippet"]
 
 
-def test_search_the_seed_page_for_special_bonds(tmp_path: Path) -> None:
+def test_search_the_seed_page_for_special_bonds(tmp_path: Path, new_db: NewDb) -> None:
     need(SEEDS)
-    db = tmp_path / "seed.sqlite"
+    db = new_db("seed.sqlite")
     assert runner.invoke(app, ["ingest", str(SEEDS), "--published", "2024-09-10", "--db", str(db), "-q"]).exit_code == 0
     out = runner.invoke(app, ["search", "专项债", "--format", "jsonl", "--db", str(db)])
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert rows and "full-text index" in out.stderr
-    with sqlite3.connect(db) as conn:
-        bodies = {i: (t or "") + b for i, t, b in conn.execute("SELECT id, title, body FROM article")}
+    bodies = {i: (t or "") + b for i, t, b in db_rows(db, "SELECT id, title, body FROM article")}
     linfen = [r for r in rows if "临汾经济开发区" in bodies[r["article_id"]]]
     assert linfen, "the 临汾 article is not among the hits"
     assert "【专项债】" in linfen[0]["snippet"]

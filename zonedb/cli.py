@@ -365,6 +365,7 @@ def db_current(db: DbOption = None) -> None:
 
 
 from zonedb import cli_across  # noqa: E402,F401  (facts, series, chart, search, serve)
+from zonedb import cli_copy  # noqa: E402,F401  (copy between engines)
 
 
 def _first_sigint(_signum: int, _frame: object) -> None:

@@ -15,6 +15,7 @@ down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Booleans are cast to integers so the view reads the same (0/1) on SQLite and PostgreSQL.
 V_OBSERVATION = """
 CREATE VIEW v_observation AS
 SELECT o.id AS id,
@@ -47,8 +48,8 @@ SELECT o.id AS id,
        a.doc_start + o.span_start AS doc_start,
        a.doc_start + o.span_end AS doc_end,
        substr(a.body, o.sentence_start + 1, o.sentence_end - o.sentence_start) AS evidence,
-       o.zone_inferred AS zone_inferred,
-       o.unit_inferred AS unit_inferred
+       CAST(o.zone_inferred AS INTEGER) AS zone_inferred,
+       CAST(o.unit_inferred AS INTEGER) AS unit_inferred
 FROM observation o
 JOIN document d ON d.id = o.document_id
 JOIN article a ON a.id = o.article_id

@@ -25,8 +25,10 @@ _SAME_KEY = ("o.zone_id = f.zone_id AND o.metric_id = f.metric_id AND o.measure 
 def _v_fact(dialect: str) -> str:
     if dialect == "postgresql":
         ids = "(SELECT string_agg(o.id::text, ',' ORDER BY o.id) FROM observation o WHERE {k})"
-        docs = ("(SELECT string_agg(DISTINCT d.name, ',') FROM observation o "
-                "JOIN document d ON d.id = o.document_id WHERE {k})")
+        # Each document name once, ordered like SQLite's: by publication date, then name.
+        docs = ("(SELECT string_agg(s.name, ',' ORDER BY s.published, s.name COLLATE \"C\") FROM "
+                "(SELECT d.name AS name, min(d.published) AS published FROM observation o "
+                "JOIN document d ON d.id = o.document_id WHERE {k} GROUP BY d.name) s)")
     else:
         ids = "(SELECT group_concat(id, ',') FROM (SELECT o.id AS id FROM observation o WHERE {k} ORDER BY o.id))"
         docs = ("(SELECT group_concat(name, ',') FROM (SELECT DISTINCT d.name AS name FROM observation o "
@@ -88,6 +90,16 @@ _FTS = [
 ]
 
 
+# PostgreSQL: the same segmented text, indexed as a tsvector (the 'simple' configuration keeps
+# every word as it is) in a generated column with a GIN index; queried with to_tsquery.
+PG_FTS_COLUMN = "fts"
+_PG_FTS = [
+    f"ALTER TABLE article_seg ADD COLUMN {PG_FTS_COLUMN} tsvector GENERATED ALWAYS AS "
+    "(to_tsvector('simple', title_seg || ' ' || body_seg)) STORED",
+    f"CREATE INDEX ix_article_seg_{PG_FTS_COLUMN} ON article_seg USING GIN ({PG_FTS_COLUMN})",
+]
+
+
 def upgrade() -> None:
     op.create_table('fact',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -136,6 +148,9 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "sqlite":
         for statement in _FTS:
+            op.execute(statement)
+    elif bind.dialect.name == "postgresql":
+        for statement in _PG_FTS:
             op.execute(statement)
     op.execute(_v_fact(bind.dialect.name))
 

@@ -10,6 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, func, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from zonedb.gazetteer import Gazetteer, _read_csv, load_metrics, load_zones
@@ -53,7 +54,7 @@ def open_database(db: str | None = None, *, upgrade: bool = True,
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(url)
     backup = None
-    if upgrade and not (path is not None and _at_head(path)):
+    if upgrade and not (_at_head(path) if path is not None else _engine_at_head(engine)):
         from zonedb.store import migrate  # Alembic loads only when there is something to check
 
         backup = migrate.upgrade(engine)
@@ -101,6 +102,19 @@ def _at_head(path: Path) -> bool:
     except sqlite3.Error:
         return False
     return rows == [(head,)]
+
+
+def _engine_at_head(engine: Engine) -> bool:
+    """Like :func:`_at_head` for a server database (PostgreSQL): one read, no Alembic."""
+    head = packaged_head()
+    if head is None:
+        return False
+    try:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT version_num FROM alembic_version").fetchall()
+    except DBAPIError:
+        return False
+    return [tuple(r) for r in rows] == [(head,)]
 
 
 def sync_reference_data(db: Database, gaz: Gazetteer | None = None) -> None:

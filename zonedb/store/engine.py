@@ -87,4 +87,19 @@ def make_engine(url: str, *, write: bool = True) -> Engine:
             event.listen(engine, "connect", _sqlite_autocommit_driver)
             event.listen(engine, "begin", _begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    if write and make_url(url).get_backend_name() == "postgresql":
+        event.listen(engine, "begin", _pg_writer_lock)
+    return engine
+
+
+# Key of the PostgreSQL advisory lock that write transactions take first (see below).
+PG_WRITER_LOCK = 0x7A6F6E65  # "zone"
+
+
+def _pg_writer_lock(conn) -> None:  # type: ignore[no-untyped-def]
+    # PostgreSQL's counterpart of BEGIN IMMEDIATE: writers queue on one transaction-level
+    # advisory lock, so two processes ingesting at once neither compute a fact from half of
+    # the observations nor clash on a new fact's key; readers (zonedb sql, other engines)
+    # are not held up.
+    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({PG_WRITER_LOCK})")

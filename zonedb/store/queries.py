@@ -6,6 +6,7 @@ Every filter is a bound parameter; user text is never formatted into SQL.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -151,13 +152,59 @@ def _sqlite_readonly(path: Path, sql: str, params: dict[str, Any]) -> tuple[list
     return columns, rows()
 
 
+_DOLLAR_TAG = re.compile(r"\$[A-Za-z_0-9]*\$")
+_READING = {"select", "with", "values", "table", "show", "explain"}
+
+
+def _one_statement(sql: str) -> str:
+    """``sql`` without trailing semicolons; refuse a second statement after the first
+    (quotes, identifiers, comments and dollar-quoted strings are skipped over)."""
+    i, n, end = 0, len(sql), None
+    while i < n:
+        ch = sql[i]
+        if ch in "'\"":
+            j = sql.find(ch, i + 1)
+            while j != -1 and j + 1 < n and sql[j + 1] == ch:
+                j = sql.find(ch, j + 2)
+            i = n if j == -1 else j + 1
+        elif sql.startswith("--", i):
+            j = sql.find("\n", i)
+            i = n if j == -1 else j + 1
+        elif sql.startswith("/*", i):
+            j = sql.find("*/", i + 2)
+            i = n if j == -1 else j + 2
+        elif ch == "$" and (m := _DOLLAR_TAG.match(sql, i)):
+            j = sql.find(m.group(), m.end())
+            i = n if j == -1 else j + len(m.group())
+        elif ch == ";":
+            if end is None:
+                end = i
+            i += 1
+        else:
+            if end is not None and not ch.isspace():
+                raise ReadOnlyError("read-only: give one statement only (a second one follows a semicolon)")
+            i += 1
+    return sql if end is None else sql[:end]
+
+
+def _check_reading(sql: str) -> str:
+    """One statement that starts like a query (SELECT, WITH, VALUES, TABLE, SHOW, EXPLAIN)."""
+    statement = _one_statement(sql)
+    stripped = re.sub(r"^(\s|--[^\n]*(\n|$)|/\*.*?\*/)+", "", statement, flags=re.S)
+    first = re.match(r"[A-Za-z]+", stripped)
+    if first is None or first.group().lower() not in _READING:
+        raise ReadOnlyError("read-only: only queries (SELECT, WITH, VALUES, TABLE, SHOW, EXPLAIN) may run")
+    return statement
+
+
 def run_readonly_sql(url: str, sql: str, params: dict[str, Any] | None = None
                      ) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
     """Run one statement read-only; return its column names and a row iterator.
 
     SQLite files are opened with ``mode=ro`` and an authorizer that allows only reading, so
-    writes, ATTACH and PRAGMA fail before they touch the file; other engines run the
-    statement in a read-only transaction.
+    writes, ATTACH and PRAGMA fail before they touch the file; other engines accept one
+    statement that starts like a query and run it in a read-only transaction (PostgreSQL:
+    ``SET TRANSACTION READ ONLY``, so functions that write fail too).
 
     :raises ReadOnlyError: the statement tries to write or to change the connection.
     :raises ZonedbError: the statement is not valid SQL.
@@ -165,6 +212,7 @@ def run_readonly_sql(url: str, sql: str, params: dict[str, Any] | None = None
     path = sqlite_path(url)
     if path is not None:
         return _sqlite_readonly(path, sql, params or {})
+    sql = _check_reading(sql)
     engine = create_engine(url)
     conn = engine.connect()
     try:

@@ -3,7 +3,9 @@
 SQLite's default FTS5 tokenizer sees a run of Chinese characters as one token, so
 ``article_seg`` holds jieba search-mode words joined by spaces (:func:`zonedb.search.segment_text`)
 and ``article_fts`` (external content ``article_seg``, rowid = article id; kept in sync by
-triggers) indexes those.  Queries are segmented the same way.  Other databases, and
+triggers) indexes those.  On PostgreSQL the same segmented text is indexed as a tsvector
+(generated column ``article_seg.fts``, ``to_tsvector('simple', …)``, GIN index) and the query
+words are joined by ``&`` in ``to_tsquery('simple', …)``.  Other databases, and
 one-character queries, use ``LIKE`` on the article text.
 """
 
@@ -14,17 +16,38 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, delete, select, text
 
-from zonedb.search import fts_query, like_pattern, segment_text, snippet
+from zonedb.search import fts_query, like_pattern, query_words, segment_text, snippet
 from zonedb.store.models import Article, ArticleSeg, Document
 
-__all__ = ["has_fts", "index_articles", "index_document", "reindex", "search_articles"]
+__all__ = ["has_fts", "index_articles", "index_document", "pg_tsquery", "reindex", "search_articles"]
 
 
 def has_fts(conn: Connection) -> bool:
-    """Whether the database has the ``article_fts`` index (SQLite only)."""
+    """Whether the database has a full-text index: ``article_fts`` (SQLite) or the tsvector
+    column ``article_seg.fts`` (PostgreSQL)."""
+    if conn.dialect.name == "postgresql":
+        return conn.execute(text(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND table_name = 'article_seg' AND column_name = 'fts'")).first() is not None
     if conn.dialect.name != "sqlite":
         return False
     return conn.execute(text("SELECT 1 FROM sqlite_master WHERE name = 'article_fts'")).first() is not None
+
+
+def pg_tsquery(query: str) -> str:
+    """The query words, each quoted, joined by ``&`` (text for ``to_tsquery('simple', …)``)."""
+    return " & ".join("'" + w.replace("\\", "\\\\").replace("'", "''") + "'" for w in query_words(query))
+
+
+def _fts_ids(conn: Connection, query: str, match: str, limit: int) -> list[int]:
+    if conn.dialect.name == "postgresql":
+        return list(conn.execute(text(
+            "SELECT article_id FROM article_seg WHERE fts @@ to_tsquery('simple', :q) "
+            "ORDER BY ts_rank(fts, to_tsquery('simple', :q)) DESC, article_id LIMIT :n"
+        ), {"q": pg_tsquery(query), "n": limit}).scalars())
+    return list(conn.execute(text(
+        "SELECT rowid FROM article_fts WHERE article_fts MATCH :q ORDER BY rank LIMIT :n"
+    ), {"q": match, "n": limit}).scalars())
 
 
 def index_articles(conn: Connection, rows: Iterable[tuple[int, str | None, str]]) -> int:
@@ -72,9 +95,7 @@ def search_articles(engine: Engine, query: str, *, limit: int = 20) -> tuple[str
         method = "like"
         if match and has_fts(conn):
             method = "fts"
-            ids = list(conn.execute(text(
-                "SELECT rowid FROM article_fts WHERE article_fts MATCH :q ORDER BY rank LIMIT :n"
-            ), {"q": match, "n": limit}).scalars())
+            ids = _fts_ids(conn, query, match, limit)
         if not ids:
             pattern = like_pattern(query)
             found = list(conn.execute(
