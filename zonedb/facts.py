@@ -202,11 +202,6 @@ def _common(bodies: Sequence[Sequence[tuple[str, Interval]]]) -> list[Interval]:
     return regions
 
 
-def _precision_key(obs: FactObservation) -> tuple[int, Decimal]:
-    width = obs.interval.width
-    return (1, Decimal(0)) if width is None else (0, width)
-
-
 def summarize(observations: Iterable[FactObservation]) -> FactSummary:
     """Status, best value and counts of one key's observations.
 
@@ -221,7 +216,8 @@ def summarize(observations: Iterable[FactObservation]) -> FactSummary:
     by_body: dict[str, list[FactObservation]] = {}
     for o in obs:
         by_body.setdefault(o.body_hash, []).append(o)
-    bodies = [[(o.unit, o.interval) for o in group] for group in by_body.values()]
+    interval = {o.id: o.interval for o in obs}  # computed once per observation
+    bodies = [[(o.unit, interval[o.id]) for o in group] for group in by_body.values()]
     regions = _common(bodies) if len(bodies) > 1 else []
     if len(bodies) == 1:
         status = "single"
@@ -229,17 +225,21 @@ def summarize(observations: Iterable[FactObservation]) -> FactSummary:
         status = "agree" if regions else "conflict"
 
     def support(o: FactObservation) -> int:
-        iv = o.interval
+        iv = interval[o.id]
         return sum(1 for group in by_body.values()
-                   if any(g.unit == o.unit and g.interval.intersect(iv) is not None for g in group))
+                   if any(g.unit == o.unit and interval[g.id].intersect(iv) is not None for g in group))
+
+    def precision(o: FactObservation) -> tuple[int, Decimal]:
+        width = interval[o.id].width
+        return (1, Decimal(0)) if width is None else (0, width)
 
     candidates = obs
     if regions:
-        candidates = [o for o in obs if any(o.interval.intersect(r) is not None for r in regions)] or obs
-    best = min(candidates, key=lambda o: (-support(o), _precision_key(o), -o.published.toordinal(), o.id))
-    bounds = best.interval
+        candidates = [o for o in obs if any(interval[o.id].intersect(r) is not None for r in regions)] or obs
+    best = min(candidates, key=lambda o: (-support(o), precision(o), -o.published.toordinal(), o.id))
+    bounds = interval[best.id]
     if regions:
-        region = next(r for r in regions if r.intersect(best.interval) is not None)
+        region = next(r for r in regions if r.intersect(bounds) is not None)
         bounds = region
     values = {(o.unit, Decimal(o.value_exact), o.value_high_exact, o.qualifier) for o in obs}
     return FactSummary(

@@ -25,7 +25,7 @@ from zonedb.extract import Candidate, Extractor
 from zonedb.gazetteer import Gazetteer, default_gazetteer
 from zonedb.sources import SourceDocument, read_document
 from zonedb.store.database import Database
-from zonedb.store.facts import refresh_for_document
+from zonedb.store.facts import finish_ingest, index_new_document, last_observation_id
 from zonedb.store.models import Document
 from zonedb.store.writer import ArticleRow, KeyCache, ObservationRow, decimal_text, write_document
 
@@ -156,7 +156,7 @@ def _observation_row(c: Candidate, gaz: Gazetteer) -> ObservationRow:
             "sentence_end": c.sentence_end,
             "zone_inferred": c.zone_inferred,
             "unit_inferred": c.unit_inferred,
-            "period_inferred": False,
+            "period_inferred": c.period_inferred,
         },
     )
 
@@ -231,13 +231,16 @@ def iter_ingest(db: Database, inputs: list[InputFile], *, published: dt.date | N
 
     A file that fails is reported and the others still go in; a document is written in one
     transaction, so an interruption never leaves half a document.  Identical bytes (same
-    sha256) are skipped, so re-running an ingest is always safe.  With ``jobs`` > 1, worker
+    sha256) are skipped, so re-running an ingest is always safe.  The facts of the keys the
+    run touched are refreshed once at the end (a run killed before that leaves them behind,
+    and the next run rebuilds them).  With ``jobs`` > 1, worker
     processes read and extract the files while this process writes them, still in input
     order and one transaction per document.
     """
     cache = KeyCache()
     with db.engine.connect() as conn:
         known = set(conn.execute(select(Document.sha256)).scalars())
+        start = last_observation_id(conn)
     prepared: Iterable[Prepared]
     if jobs > 1 and len(inputs) > 1:
         from zonedb.parallel import iter_prepared
@@ -262,7 +265,7 @@ def iter_ingest(db: Database, inputs: list[InputFile], *, published: dt.date | N
                     yield Outcome(item.name, "skipped", "already ingested (same bytes)")
                     continue
                 n_art, n_obs = write_document(conn, cache, extracted.document, extracted.articles)
-                refresh_for_document(conn, digest)  # facts and search index, same transaction
+                index_new_document(conn, digest)  # the search index, in the same transaction
         except IntegrityError:
             cache.clear()
             known.add(digest)
@@ -273,6 +276,8 @@ def iter_ingest(db: Database, inputs: list[InputFile], *, published: dt.date | N
             raise
         known.add(digest)
         yield Outcome(item.name, "added", "", n_art, n_obs)
+    with db.engine.begin() as conn:
+        finish_ingest(conn, start)
 
 
 def ingest(db: Database, paths: Iterable[str], *, published: dt.date | None = None,

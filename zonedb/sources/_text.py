@@ -13,6 +13,8 @@ characters, e.g. headlines and table cells) it was right only 10/32 (``cp949``, 
 
 from __future__ import annotations
 
+import re
+
 import codecs
 import unicodedata
 
@@ -43,13 +45,14 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# Control characters (category Cc) other than the allowed ones, and surrogates (Cs).
+_BAD_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _control_share(text: str) -> float:
     if not text:
         return 0.0
-    bad = sum(
-        1 for ch in text if ch not in _ALLOWED_CONTROLS and unicodedata.category(ch) in ("Cc", "Cs")
-    )
-    return bad / len(text)
+    return len(_BAD_CONTROL.findall(text)) / len(text)
 
 
 def looks_binary(text: str) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, bindparam, delete, select, text, update
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, select, text, update
 
 from zonedb.facts import FactObservation, FactSummary, summarize
 from zonedb.store.models import Article, Document, Fact, Observation
@@ -25,7 +25,8 @@ from zonedb.store.queries import metric_ids, zone_ids
 Key = tuple[int, int, int | None, str]
 
 __all__ = ["Key", "RefreshCounts", "fact_key", "iter_facts", "iter_series", "rebuild", "refresh_document",
-           "refresh_for_document", "refresh_keys"]
+           "finish_ingest", "index_new_document", "is_current", "last_observation_id", "refresh_keys",
+           "refresh_since"]
 
 
 def fact_key(key: Key) -> str:
@@ -154,11 +155,12 @@ def refresh_document(conn: Connection, document_id: int) -> RefreshCounts:
     stmt = (select(Observation.zone_id, Observation.metric_id, Observation.period_id, Observation.measure)
             .where(Observation.document_id == document_id).distinct())
     keys = {tuple(r) for r in conn.execute(stmt)}
-    # Every observation sharing a (zone, metric) with the document, in one statement.
-    pairs = (select(Observation.zone_id, Observation.metric_id)
-             .where(Observation.document_id == document_id).distinct().subquery())
-    rows = conn.execute(_base_select().join(
-        pairs, and_(pairs.c.zone_id == Observation.zone_id, pairs.c.metric_id == Observation.metric_id)))
+    # Every observation of the document's keys, in one statement (NULL period matches NULL).
+    doc_keys = stmt.subquery()
+    rows = conn.execute(_base_select().join(doc_keys, and_(
+        doc_keys.c.zone_id == Observation.zone_id, doc_keys.c.metric_id == Observation.metric_id,
+        doc_keys.c.period_id.is_not_distinct_from(Observation.period_id),
+        doc_keys.c.measure == Observation.measure)))
     groups = {k: g for k, g in _grouped(rows).items() if k in keys}
     return _apply(conn, keys, groups)  # type: ignore[arg-type]
 
@@ -285,11 +287,46 @@ def iter_series(engine: Engine, *, zone: str, metric: str, measure: str | None =
         }
 
 
-def refresh_for_document(conn: Connection, sha256: str) -> RefreshCounts:
-    """After a document is written (same transaction): refresh the facts its observations
-    touch and add its articles to the full-text index."""
+def index_new_document(conn: Connection, sha256: str) -> int:
+    """After a document is written (same transaction): add its articles to the full-text index."""
     from zonedb.store.search import index_document
 
     document_id = conn.execute(select(Document.id).where(Document.sha256 == sha256)).scalar_one()
-    index_document(conn, document_id)
-    return refresh_document(conn, document_id)
+    return index_document(conn, document_id)
+
+
+def last_observation_id(conn: Connection) -> int:
+    """The highest observation id so far (0 for none): an ingest refreshes what comes after it."""
+    return conn.execute(select(func.max(Observation.id))).scalar() or 0
+
+
+def refresh_since(conn: Connection, observation_id: int) -> RefreshCounts:
+    """Recompute the facts of every key that has an observation newer than ``observation_id``
+    (the facts an ingest run touched), reading each key's observations in one statement."""
+    keys_stmt = (select(Observation.zone_id, Observation.metric_id, Observation.period_id, Observation.measure)
+                 .where(Observation.id > observation_id).distinct())
+    keys = {tuple(r) for r in conn.execute(keys_stmt)}
+    if not keys:
+        return RefreshCounts()
+    new_keys = keys_stmt.subquery()
+    rows = conn.execute(_base_select().join(new_keys, and_(
+        new_keys.c.zone_id == Observation.zone_id, new_keys.c.metric_id == Observation.metric_id,
+        new_keys.c.period_id.is_not_distinct_from(Observation.period_id),
+        new_keys.c.measure == Observation.measure)))
+    return _apply(conn, keys, _grouped(rows))  # type: ignore[arg-type]
+
+
+def is_current(conn: Connection) -> bool:
+    """Whether the facts account for every observation (false after an interrupted ingest)."""
+    n_obs = conn.execute(select(func.count()).select_from(Observation)).scalar() or 0
+    n_counted = conn.execute(select(func.coalesce(func.sum(Fact.n_observations), 0))).scalar() or 0
+    return int(n_obs) == int(n_counted)
+
+
+def finish_ingest(conn: Connection, observation_id: int) -> RefreshCounts:
+    """End of an ingest run: refresh the facts it touched; if facts are still behind the
+    observations (a run that was killed before this step), rebuild them all."""
+    counts = refresh_since(conn, observation_id)
+    if not is_current(conn):
+        counts = rebuild(conn)
+    return counts
