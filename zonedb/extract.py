@@ -118,11 +118,33 @@ _WHOLE_YEAR = ("全年", "全年度")
 _RELATIVE_SPAN = re.compile(r"近|过去|年来|月来")  # 两年来, 近三年: counted back from the issue date
 
 
-def _contextual_periods(text: str, published: date) -> list[PeriodMatch]:
-    """Periods of ``text`` except single days; a bare 全年 means the year the text is already
-    talking about (今年上半年…预计全年 → this year), not the last year that has ended."""
+def _paragraphs_with(text: str, quantities: list[Quantity]) -> list[tuple[int, int]]:
+    """Spans of the paragraphs (lines of the clean text) that hold at least one quantity:
+    the only places whose periods a figure can use."""
+    spans: list[tuple[int, int]] = []
+    for q in quantities:
+        if spans and q.start < spans[-1][1]:
+            continue
+        start = text.rfind("\n", 0, q.start) + 1
+        end = text.find("\n", q.end)
+        spans.append((start, len(text) if end == -1 else end))
+    return spans
+
+
+def _periods_in(text: str, published: date, spans: list[tuple[int, int]]) -> list[PeriodMatch]:
+    out = []
+    for a, b in spans:
+        out.extend(PeriodMatch(m.start + a, m.end + a, m.text, m.period)
+                   for m in find_periods(text[a:b], published))
+    return out
+
+
+def _contextual_periods(text: str, published: date, spans: list[tuple[int, int]]) -> list[PeriodMatch]:
+    """Periods of the given spans of ``text`` except single days; a bare 全年 means the year
+    the text is already talking about (今年上半年…预计全年 → this year), not the last year
+    that has ended."""
     out: list[PeriodMatch] = []
-    for m in find_periods(text, published):
+    for m in _periods_in(text, published, spans):
         if m.period.kind == "day":
             continue
         if m.period.kind == "since" and m.period.end == published and m.period.start is not None:
@@ -315,19 +337,19 @@ class Extractor:
         names = Counter(k for m in mentions for k in m.keys)
         keys = [self._resolve_mention(m, names) for m in mentions]
         examples = _example_mentions(text, mentions)
+        quantities = find_quantities(text)  # left to right, non-overlapping
         ctx = _Context(
             body=body,
             text=text,
             quotes=_quoted_ranges(text),
             zones=mentions,
             zone_keys=keys,
-            periods=_contextual_periods(text, published),
+            periods=_contextual_periods(text, published, _paragraphs_with(text, quantities)),
             article_zone=self.article_zone(title, text, mentions,
                                            [None if i in examples else k for i, k in enumerate(keys)]),
             examples=examples,
         )
         out: list[Candidate] = []
-        quantities = find_quantities(text)  # left to right, non-overlapping
         q_starts = [q.start for q in quantities]
         for s_start, s_end in _sentences(text):
             in_sentence = quantities[bisect_left(q_starts, s_start) : bisect_left(q_starts, s_end)]

@@ -79,9 +79,8 @@ def clean(text: str, *, keep_paragraphs: bool = False) -> CleanText:
     pos = 0
     for m in _WS.finditer(text):
         start, end = m.span()
-        for i in range(pos, start):
-            out.append(text[i])
-            index.append(i)
+        out.append(text[pos:start])
+        index.extend(range(pos, start))
         before = text[start - 1] if start > 0 else ""
         after = text[end] if end < len(text) else ""
         if keep_paragraphs and "\n" in m.group() and before and after:
@@ -93,9 +92,8 @@ def clean(text: str, *, keep_paragraphs: bool = False) -> CleanText:
                 out.append(" ")
                 index.append(start)
         pos = end
-    for i in range(pos, len(text)):
-        out.append(text[i])
-        index.append(i)
+    out.append(text[pos:])
+    index.extend(range(pos, len(text)))
     return CleanText("".join(out), tuple(index))
 
 
