@@ -210,3 +210,10 @@ def test_a_provincial_report_speaks_for_its_province_not_the_country(extractor: 
     found = extractor.extract(text, PUBLISHED, "2026年江苏省政府工作报告")
     assert {c.zone_key for c in found} == {"江苏省"}
     assert len(found) == 3
+
+
+def test_past_year_in_a_report_is_the_previous_calendar_year(extractor: Extractor) -> None:
+    found = extractor.extract("过去一年，全省完成地区生产总值32765亿元、增长4.1%。", date(2026, 1, 28),
+                              "2026年云南省政府工作报告")
+    assert [(c.zone_key, c.value, c.period.code) for c in found] == [
+        ("云南省", Decimal("3276500000000"), "2025"), ("云南省", Decimal("4.1"), "2025")]

@@ -115,6 +115,7 @@ _ADMIN_SUBJECT = re.compile(r"(?:^|[，、；])(?:[省市县])(?:委|政府|[\u4
 
 
 _WHOLE_YEAR = ("全年", "全年度")
+_LAST_YEAR = re.compile(r"过去(?:的)?一年(?:来|里|中)?|刚刚过去的一年")
 _RELATIVE_SPAN = re.compile(r"近|过去|年来|月来")  # 两年来, 近三年: counted back from the issue date
 
 
@@ -147,7 +148,11 @@ def _contextual_periods(text: str, published: date, spans: list[tuple[int, int]]
     for m in _periods_in(text, published, spans):
         if m.period.kind == "day":
             continue
-        if m.period.kind == "since" and m.period.end == published and m.period.start is not None:
+        if _LAST_YEAR.fullmatch(m.text):
+            # 过去一年 in a report read in early 2026 is the calendar year 2025.
+            y = published.year - 1
+            m = PeriodMatch(m.start, m.end, m.text, Period(date(y, 1, 1), date(y, 12, 31), "year"))
+        elif m.period.kind == "since" and m.period.end == published and m.period.start is not None:
             # 2023年以来 runs up to whenever the text is read, so it is open-ended and the same
             # period in every issue; 两年来 / 近三年 count back from the issue to its month.
             start = m.period.start
