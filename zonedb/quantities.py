@@ -116,6 +116,10 @@ def _plain_value(body: str) -> Decimal | None:
     return Decimal(format(value, "f").rstrip("0"))
 
 
+# The longest number token taken as a figure (real ones are far shorter).
+_MAX_NUMBER_CHARS = 64
+
+
 def _is_ascii_alnum(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch == ".")
 
@@ -134,6 +138,8 @@ def find_quantities(text: str) -> list[Quantity]:
         if ns < last_end:
             continue
         body = m.group()
+        if len(body) > _MAX_NUMBER_CHARS:
+            continue  # not a printed figure, and beyond what exact arithmetic should attempt
         if ns > 0:
             before = text[ns - 1]
             if before in _BLOCK_BEFORE or before in _FORMULA or _is_ascii_alnum(before):
@@ -186,7 +192,10 @@ def find_quantities(text: str) -> list[Quantity]:
             end += len(post)
         plain = None
         if word is not None and not pct and end == unit_pos + len(word) + (len(post) if post else 0):
-            plain = _plain_value(body)
+            try:
+                plain = _plain_value(body)
+            except ArithmeticError:  # decimal overflow, e.g. 1E+999999 亿
+                continue
         if plain is not None:
             unit = lookup_unit(word)  # type: ignore[arg-type]
             if unit is None:
@@ -199,7 +208,7 @@ def find_quantities(text: str) -> list[Quantity]:
         else:
             try:
                 amount = parse_amount(text[ns:end])
-            except ValueError:
+            except (ValueError, ArithmeticError):
                 continue
             if amount.unit is None:
                 continue

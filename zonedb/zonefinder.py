@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
+from itertools import accumulate
 
 from zonedb.gazetteer import ADMIN_KINDS, Gazetteer, Mention, derived_aliases
 
@@ -60,11 +62,16 @@ def _starts_with_place(gaz: Gazetteer, name: str) -> bool:
 
 def discover_zones(text: str, gaz: Gazetteer, known: list[Mention]) -> list[FoundZone]:
     """Zones of recognisable form in ``text`` that no known mention covers."""
-    covered = [(m.start, m.end) for m in known]
+    # Known spans sorted by start, with the furthest end reached so far: "does any known span
+    # overlap [s, e)" is then one bisection (a long text has thousands of both).
+    covered = sorted((m.start, m.end) for m in known)
+    starts = [a for a, _ in covered]
+    reach = list(accumulate((b for _, b in covered), max))
     found: dict[str, FoundZone] = {}
     for m in _SUFFIX.finditer(text):
         suffix_start = m.end() - len(_kind_suffix(m.group()))
-        if any(a < m.end() and suffix_start < b for a, b in covered):
+        i = bisect_left(starts, m.end())  # spans starting before the match ends
+        if i and reach[i - 1] > suffix_start:
             continue  # the zone itself is known (高平经开区), or its suffix belongs to one
         candidate = m.group()
         cut = _LEFT_CUT.match(candidate[: -len(_kind_suffix(candidate))])
