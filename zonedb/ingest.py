@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from zonedb.articles import split_articles
+from zonedb.articles import ArticleSpan, split_articles
 from zonedb.dates import date_from_name, date_from_text
 from zonedb.errors import EmptyInputError, InputError, MissingDateError
 from zonedb.extract import Candidate, Extractor
@@ -166,44 +166,67 @@ class ExtractedDocument:
     """A document ready to store."""
 
     document: dict[str, object]
-    articles: list[ArticleRow]
+    articles: Iterable[ArticleRow]  # a list, or a generator that extracts while it is written
 
 
 def extract_document(name: str, path: str | None, data: bytes, *, published: dt.date | None,
-                     source: str | None, extractor: Extractor) -> ExtractedDocument:
-    """Read and extract one file's bytes (pure: no database)."""
+                     source: str | None, extractor: Extractor, lazy: bool = False) -> ExtractedDocument:
+    """Read and extract one file's bytes (pure: no database).
+
+    With ``lazy`` the articles are extracted only while they are written (memory stays
+    bounded for very large files); otherwise they come as a list (to send between processes).
+    """
     doc = read_document(data, name)
     if not doc.text.strip():
         raise EmptyInputError(name, "empty file")
     date, origin = publication_date(name, doc, published)
-    articles = []
-    for seq, span in enumerate(split_articles(doc.text), start=1):
-        body = doc.text[span.start : span.end]
-        title = span.title if seq > 1 or span.title else doc.title
-        cands = extractor.extract(body, date, title)
-        zone_key = extractor.article_zone(title, body, [], []) if False else None
-        rows = [_observation_row(c, extractor.gaz) for c in cands]
-        art_zone = next((c.zone_key for c in cands if c.zone_inferred), None)
-        articles.append(ArticleRow(
-            seq=seq, title=title, body=body, doc_start=span.start, doc_end=span.end,
-            page=_page_of(doc, span.start), zone_key=art_zone or zone_key, body_hash=body_hash(body),
-            observations=rows,
-        ))
+    articles = _article_rows(doc, date, extractor)
     record = {
         "name": name, "path": path, "sha256": hashlib.sha256(data).hexdigest(),
         "encoding": doc.encoding, "media_type": doc.media_type, "source": source,
         "published": date, "published_from": origin, "title": doc.title, "url": doc.url,
         "text": doc.text,
     }
-    return ExtractedDocument(record, articles)
+    return ExtractedDocument(record, articles if lazy else list(articles))
+
+
+MAX_ARTICLE_CHARS = 50_000
+
+
+def bounded(text: str, spans: Iterable[ArticleSpan], limit: int = MAX_ARTICLE_CHARS) -> Iterator[ArticleSpan]:
+    """Cut articles longer than ``limit`` at the last line break (else full stop) before it,
+    so that extraction works on bounded pieces whatever the size of the file."""
+    for span in spans:
+        start, title = span.start, span.title
+        while span.end - start > limit:
+            cut = text.rfind("\n", start + limit // 2, start + limit)
+            if cut == -1:
+                cut = text.rfind("。", start + limit // 2, start + limit)
+            end = cut + 1 if cut != -1 else start + limit
+            yield ArticleSpan(start, end, title)
+            start, title = end, title
+        yield ArticleSpan(start, span.end, title)
+
+
+def _article_rows(doc: SourceDocument, date: dt.date, extractor: Extractor) -> Iterator[ArticleRow]:
+    for seq, span in enumerate(bounded(doc.text, split_articles(doc.text)), start=1):
+        body = doc.text[span.start : span.end]
+        title = span.title if seq > 1 or span.title else doc.title
+        cands = extractor.extract(body, date, title)
+        rows = [_observation_row(c, extractor.gaz) for c in cands]
+        yield ArticleRow(
+            seq=seq, title=title, body=body, doc_start=span.start, doc_end=span.end,
+            page=_page_of(doc, span.start), zone_key=next((c.zone_key for c in cands if c.zone_inferred), None),
+            body_hash=body_hash(body), observations=rows,
+        )
 
 
 Prepared = tuple[str | None, "ExtractedDocument | Outcome"]
 
 
 def prepare_file(item: InputFile, known: set[str] | frozenset[str], *, published: dt.date | None,
-                 source: str | None, extractor: Extractor) -> Prepared:
-    """Read, hash and extract one input (pure: no database).
+                 source: str | None, extractor: Extractor, lazy: bool = False) -> Prepared:
+    """Read, hash and extract one input (pure: no database; ``lazy``: see :func:`extract_document`).
 
     Returns ``(sha256, extracted document)``, or ``(sha256 or None, outcome)`` for a file
     that is already stored, empty or unreadable.
@@ -217,7 +240,7 @@ def prepare_file(item: InputFile, known: set[str] | frozenset[str], *, published
         return digest, Outcome(item.name, "skipped", "already ingested (same bytes)")
     try:
         return digest, extract_document(item.name, item.path, data, published=published,
-                                        source=source, extractor=extractor)
+                                        source=source, extractor=extractor, lazy=lazy)
     except EmptyInputError as exc:
         return digest, Outcome(item.name, "empty", exc.reason)
     except InputError as exc:
@@ -248,7 +271,8 @@ def iter_ingest(db: Database, inputs: list[InputFile], *, published: dt.date | N
         prepared = iter_prepared(inputs, jobs, known, published=published, source=source, gazetteer=gazetteer)
     else:
         extractor = Extractor(gazetteer or default_gazetteer())
-        prepared = (prepare_file(item, known, published=published, source=source, extractor=extractor)
+        prepared = (prepare_file(item, known, published=published, source=source, extractor=extractor,
+                                 lazy=True)
                     for item in inputs)
     for item, (digest, extracted) in zip(inputs, prepared, strict=True):
         if isinstance(extracted, Outcome):

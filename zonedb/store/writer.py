@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -154,13 +155,15 @@ def _prefetch(conn: Connection, cache: KeyCache, articles: list[ArticleRow]) -> 
 
 
 def write_document(conn: Connection, cache: KeyCache, document: dict[str, Any],
-                   articles: list[ArticleRow]) -> tuple[int, int]:
+                   articles: Iterable[ArticleRow]) -> tuple[int, int]:
     """Insert a document with its articles and observations on ``conn`` (inside the caller's
-    transaction); return (articles written, observations written)."""
-    _prefetch(conn, cache, articles)
+    transaction); return (articles written, observations written).  ``articles`` may be a
+    generator: each article is written as it comes, so memory does not grow with the file."""
     doc_id = conn.execute(Document.__table__.insert().returning(Document.id), document).scalar_one()
-    n_obs = 0
+    n_obs = n_art = 0
     for art in articles:
+        n_art += 1
+        _prefetch(conn, cache, [art])
         zone_id = _zone_id(conn, cache, None, art.zone_key) if art.zone_key else None
         art_id = conn.execute(
             Article.__table__.insert().returning(Article.id),
@@ -182,4 +185,4 @@ def write_document(conn: Connection, cache: KeyCache, document: dict[str, Any],
             conn.execute(insert_ignore(conn, Observation, ["article_id", "span_start", "span_end", "metric_id"]),
                          rows)
             n_obs += len(rows)
-    return len(articles), n_obs
+    return n_art, n_obs
