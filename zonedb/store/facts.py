@@ -10,6 +10,7 @@ of incremental refreshes.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -43,6 +44,34 @@ class RefreshCounts:
     updated: int = 0
     deleted: int = 0
     unchanged: int = 0
+
+    def add(self, other: RefreshCounts) -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.deleted += other.deleted
+        self.unchanged += other.unchanged
+
+
+_BATCH_KEYS = 2000  # keys summarised and written per step, so memory stays bounded
+
+
+def _refresh_streamed(conn: Connection, stmt: Any) -> tuple[RefreshCounts, set[Key]]:
+    """Summarise the observations of ``stmt`` key by key as they stream in (ordered by key)
+    and write the facts in batches; return the counts and the keys seen."""
+    counts, seen = RefreshCounts(), set()
+    ordered = stmt.order_by(Observation.zone_id, Observation.metric_id, Observation.period_id.nulls_first(),
+                            Observation.measure, Observation.id)
+    rows = conn.execution_options(stream_results=True, yield_per=2000).execute(ordered)
+    batch: dict[Key, list[FactObservation]] = {}
+    for key, group in itertools.groupby(rows, key=lambda r: (r.zone_id, r.metric_id, r.period_id, r.measure)):
+        batch.update(_grouped(group))
+        seen.add(key)
+        if len(batch) >= _BATCH_KEYS:
+            counts.add(_apply(conn, list(batch), batch))
+            batch = {}
+    if batch:
+        counts.add(_apply(conn, list(batch), batch))
+    return counts, seen
 
 
 _OBS_COLUMNS = (
@@ -167,13 +196,16 @@ def refresh_document(conn: Connection, document_id: int) -> RefreshCounts:
 
 def rebuild(conn: Connection) -> RefreshCounts:
     """Recompute every fact from all observations; drop facts left without observations."""
-    groups = _grouped(conn.execute(_base_select()))
+    counts, seen = _refresh_streamed(conn, _base_select())
     table = Fact.__table__
     stale = [
         (r.zone_id, r.metric_id, r.period_id, r.measure)
         for r in conn.execute(select(table.c.zone_id, table.c.metric_id, table.c.period_id, table.c.measure))
     ]
-    return _apply(conn, list(groups) + [k for k in stale if k not in groups], groups)
+    stale = [k for k in stale if k not in seen]
+    if stale:
+        counts.add(_apply(conn, stale, {}))
+    return counts
 
 
 # -- read side ---------------------------------------------------------------------------------
@@ -305,15 +337,12 @@ def refresh_since(conn: Connection, observation_id: int) -> RefreshCounts:
     (the facts an ingest run touched), reading each key's observations in one statement."""
     keys_stmt = (select(Observation.zone_id, Observation.metric_id, Observation.period_id, Observation.measure)
                  .where(Observation.id > observation_id).distinct())
-    keys = {tuple(r) for r in conn.execute(keys_stmt)}
-    if not keys:
-        return RefreshCounts()
     new_keys = keys_stmt.subquery()
-    rows = conn.execute(_base_select().join(new_keys, and_(
+    stmt = _base_select().join(new_keys, and_(
         new_keys.c.zone_id == Observation.zone_id, new_keys.c.metric_id == Observation.metric_id,
         new_keys.c.period_id.is_not_distinct_from(Observation.period_id),
-        new_keys.c.measure == Observation.measure)))
-    return _apply(conn, keys, _grouped(rows))  # type: ignore[arg-type]
+        new_keys.c.measure == Observation.measure))
+    return _refresh_streamed(conn, stmt)[0]
 
 
 def is_current(conn: Connection) -> bool:

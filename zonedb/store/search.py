@@ -64,8 +64,13 @@ def index_articles(conn: Connection, rows: Iterable[tuple[int, str | None, str]]
 
 def index_document(conn: Connection, document_id: int) -> int:
     """Index the articles of one document (inside the caller's transaction)."""
-    rows = conn.execute(select(Article.id, Article.title, Article.body).where(Article.document_id == document_id))
-    return index_articles(conn, [tuple(r) for r in rows])  # type: ignore[misc]
+    ids = list(conn.execute(select(Article.id).where(Article.document_id == document_id)
+                            .order_by(Article.id)).scalars())
+    n = 0
+    for i in range(0, len(ids), 200):  # a few hundred articles at a time: memory stays bounded
+        rows = conn.execute(select(Article.id, Article.title, Article.body).where(Article.id.in_(ids[i : i + 200])))
+        n += index_articles(conn, [tuple(r) for r in rows])  # type: ignore[misc]
+    return n
 
 
 def reindex(conn: Connection, *, only_missing: bool = False) -> int:
