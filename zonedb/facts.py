@@ -195,7 +195,8 @@ def _common(bodies: Sequence[Sequence[tuple[str, Interval]]]) -> list[Interval]:
         current = [iv for u, iv in bodies[0] if u == unit]
         for body in bodies[1:]:
             mine = [iv for u, iv in body if u == unit]
-            current = [c for a in current for b in mine if (c := a.intersect(b)) is not None]
+            # dict.fromkeys: the same region found twice is kept once (repeated figures).
+            current = list(dict.fromkeys(c for a in current for b in mine if (c := a.intersect(b)) is not None))
             if not current:
                 break
         regions.extend(current)
@@ -217,17 +218,22 @@ def summarize(observations: Iterable[FactObservation]) -> FactSummary:
     for o in obs:
         by_body.setdefault(o.body_hash, []).append(o)
     interval = {o.id: o.interval for o in obs}  # computed once per observation
-    bodies = [[(o.unit, interval[o.id]) for o in group] for group in by_body.values()]
+    # Each body's distinct (unit, interval) pairs: a figure repeated in one article counts once.
+    bodies = [list(dict.fromkeys((o.unit, interval[o.id]) for o in group)) for group in by_body.values()]
     regions = _common(bodies) if len(bodies) > 1 else []
     if len(bodies) == 1:
         status = "single"
     else:
         status = "agree" if regions else "conflict"
 
+    supported: dict[tuple[str, Interval], int] = {}
+
     def support(o: FactObservation) -> int:
-        iv = interval[o.id]
-        return sum(1 for group in by_body.values()
-                   if any(g.unit == o.unit and interval[g.id].intersect(iv) is not None for g in group))
+        key = (o.unit, interval[o.id])
+        if key not in supported:
+            supported[key] = sum(1 for body in bodies
+                                 if any(u == o.unit and iv.intersect(key[1]) is not None for u, iv in body))
+        return supported[key]
 
     def precision(o: FactObservation) -> tuple[int, Decimal]:
         width = interval[o.id].width
