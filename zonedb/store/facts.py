@@ -61,7 +61,8 @@ def _refresh_streamed(conn: Connection, stmt: Any) -> tuple[RefreshCounts, set[K
     counts, seen = RefreshCounts(), set()
     ordered = stmt.order_by(Observation.zone_id, Observation.metric_id, Observation.period_id.nulls_first(),
                             Observation.measure, Observation.id)
-    rows = conn.execution_options(stream_results=True, yield_per=2000).execute(ordered)
+    # Options on the statement only: the inserts and updates below must use ordinary cursors.
+    rows = conn.execute(ordered.execution_options(stream_results=True, yield_per=2000))
     batch: dict[Key, list[FactObservation]] = {}
     for key, group in itertools.groupby(rows, key=lambda r: (r.zone_id, r.metric_id, r.period_id, r.measure)):
         batch.update(_grouped(group))
