@@ -24,6 +24,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from zonedb.numbers import decimal_text
+
 __all__ = [
     "APPROX_TOLERANCE", "FactObservation", "FactSummary", "Interval", "interval_of", "summarize",
 ]
@@ -179,12 +181,7 @@ class FactSummary:
 
 
 def _text(value: Decimal | None) -> str | None:
-    if value is None:
-        return None
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    return None if value is None else decimal_text(value)
 
 
 def _common(bodies: Sequence[Sequence[tuple[str, Interval]]]) -> list[Interval]:

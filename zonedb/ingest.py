@@ -23,11 +23,12 @@ from zonedb.dates import date_from_name, date_from_text
 from zonedb.errors import EmptyInputError, InputError, MissingDateError
 from zonedb.extract import Candidate, Extractor
 from zonedb.gazetteer import Gazetteer, default_gazetteer
+from zonedb.numbers import decimal_text
 from zonedb.sources import SourceDocument, read_document
 from zonedb.store.database import Database
 from zonedb.store.facts import finish_ingest, index_new_document, last_observation_id
 from zonedb.store.models import Document
-from zonedb.store.writer import ArticleRow, KeyCache, ObservationRow, decimal_text, write_document
+from zonedb.store.writer import ArticleRow, KeyCache, ObservationRow, write_document
 
 STDIN = "-"
 

@@ -1099,3 +1099,11 @@ def parse_number(text: str) -> Decimal | tuple[Decimal, Decimal] | None:
     if high is not None:
         return value, high
     return value
+
+
+def decimal_text(value: Decimal) -> str:
+    """Exact, exponent-free text of a Decimal: 9.094E+10 → '90940000000', 48.30 → '48.3'."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text

@@ -13,9 +13,8 @@ characters, e.g. headlines and table cells) it was right only 10/32 (``cp949``, 
 
 from __future__ import annotations
 
-import re
-
 import codecs
+import re
 import unicodedata
 
 from zonedb.errors import EmptyInputError, InputError

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from decimal import Decimal
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from zonedb.store.models import Article, Document, Metric, Observation, Period, Zone
 from zonedb.store.upsert import insert_ignore
-
-
-def decimal_text(value: Decimal) -> str:
-    """Exact, exponent-free text of a Decimal: 9.094E+10 → '90940000000', 48.30 → '48.3'."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
 
 
 @dataclass(frozen=True, slots=True)
