@@ -26,7 +26,8 @@ from zonedb.gazetteer import Gazetteer, default_gazetteer
 from zonedb.numbers import decimal_text
 from zonedb.sources import SourceDocument, read_document
 from zonedb.store.database import Database
-from zonedb.store.facts import finish_ingest, index_new_document, last_observation_id
+from zonedb.search import segment_text
+from zonedb.store.facts import finish_ingest, last_observation_id
 from zonedb.store.models import Document
 from zonedb.store.writer import ArticleRow, KeyCache, ObservationRow, write_document
 
@@ -219,6 +220,7 @@ def _article_rows(doc: SourceDocument, date: dt.date, extractor: Extractor) -> I
             seq=seq, title=title, body=body, doc_start=span.start, doc_end=span.end,
             page=_page_of(doc, span.start), zone_key=next((c.zone_key for c in cands if c.zone_inferred), None),
             body_hash=body_hash(body), observations=rows,
+            title_seg=segment_text(title or ""), body_seg=segment_text(body),
         )
 
 
@@ -289,8 +291,7 @@ def iter_ingest(db: Database, inputs: list[InputFile], *, published: dt.date | N
                     known.add(digest)
                     yield Outcome(item.name, "skipped", "already ingested (same bytes)")
                     continue
-                n_art, n_obs = write_document(conn, cache, extracted.document, extracted.articles)
-                index_new_document(conn, digest)  # the search index, in the same transaction
+                n_art, n_obs = write_document(conn, cache, extracted.document, extracted.articles, index=True)
         except IntegrityError:
             cache.clear()
             known.add(digest)

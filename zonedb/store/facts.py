@@ -26,7 +26,7 @@ from zonedb.store.queries import metric_ids, zone_ids
 Key = tuple[int, int, int | None, str]
 
 __all__ = ["Key", "RefreshCounts", "fact_key", "iter_facts", "iter_series", "rebuild", "refresh_document",
-           "finish_ingest", "index_new_document", "is_current", "last_observation_id", "refresh_keys",
+           "finish_ingest", "is_current", "last_observation_id", "refresh_keys",
            "refresh_since"]
 
 
@@ -318,14 +318,6 @@ def iter_series(engine: Engine, *, zone: str, metric: str, measure: str | None =
             "printed": pick.printed, "observation_ids": ",".join(str(r.id) for r in rows),
             "documents": ",".join(dict.fromkeys(r.name for r in rows)), "fact_id": fid,
         }
-
-
-def index_new_document(conn: Connection, sha256: str) -> int:
-    """After a document is written (same transaction): add its articles to the full-text index."""
-    from zonedb.store.search import index_document
-
-    document_id = conn.execute(select(Document.id).where(Document.sha256 == sha256)).scalar_one()
-    return index_document(conn, document_id)
 
 
 def last_observation_id(conn: Connection) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from zonedb.store.models import Article, Document, Metric, Observation, Period, Zone
+from zonedb.store.models import Article, ArticleSeg, Document, Metric, Observation, Period, Zone
 from zonedb.store.upsert import insert_ignore
 
 
@@ -40,6 +40,8 @@ class ArticleRow:
     zone_key: str | None
     body_hash: str
     observations: list[ObservationRow]
+    title_seg: str = ""  # search-mode words, space-joined, for the full-text index
+    body_seg: str = ""
 
 
 @dataclass
@@ -146,10 +148,11 @@ def _prefetch(conn: Connection, cache: KeyCache, articles: list[ArticleRow]) -> 
 
 
 def write_document(conn: Connection, cache: KeyCache, document: dict[str, Any],
-                   articles: Iterable[ArticleRow]) -> tuple[int, int]:
+                   articles: Iterable[ArticleRow], *, index: bool = False) -> tuple[int, int]:
     """Insert a document with its articles and observations on ``conn`` (inside the caller's
     transaction); return (articles written, observations written).  ``articles`` may be a
-    generator: each article is written as it comes, so memory does not grow with the file."""
+    generator: each article is written as it comes, so memory does not grow with the file.
+    With ``index`` the articles' segmented words go to the full-text index (``article_seg``)."""
     doc_id = conn.execute(Document.__table__.insert().returning(Document.id), document).scalar_one()
     n_obs = n_art = 0
     for art in articles:
@@ -162,6 +165,9 @@ def write_document(conn: Connection, cache: KeyCache, document: dict[str, Any],
              "doc_start": art.doc_start, "doc_end": art.doc_end, "page": art.page,
              "zone_id": zone_id, "body_hash": art.body_hash},
         ).scalar_one()
+        if index:
+            conn.execute(ArticleSeg.__table__.insert(),
+                         {"article_id": art_id, "title_seg": art.title_seg, "body_seg": art.body_seg})
         rows = []
         for obs in art.observations:
             rows.append({
