@@ -24,9 +24,9 @@ from zonedb.errors import EmptyInputError, InputError, MissingDateError
 from zonedb.extract import Candidate, Extractor
 from zonedb.gazetteer import Gazetteer, default_gazetteer
 from zonedb.numbers import decimal_text
+from zonedb.search import segment_text
 from zonedb.sources import SourceDocument, read_document
 from zonedb.store.database import Database
-from zonedb.search import segment_text
 from zonedb.store.facts import finish_ingest, last_observation_id
 from zonedb.store.models import Document
 from zonedb.store.writer import ArticleRow, KeyCache, ObservationRow, write_document

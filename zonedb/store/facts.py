@@ -25,8 +25,8 @@ from zonedb.store.queries import metric_ids, zone_ids
 
 Key = tuple[int, int, int | None, str]
 
-__all__ = ["Key", "RefreshCounts", "fact_key", "iter_facts", "iter_series", "rebuild", "refresh_document",
-           "finish_ingest", "is_current", "last_observation_id", "refresh_keys",
+__all__ = ["Key", "RefreshCounts", "fact_key", "iter_facts", "iter_series", "rebuild",
+           "finish_ingest", "is_current", "last_observation_id",
            "refresh_since"]
 
 
@@ -163,36 +163,6 @@ def _order(key: Key) -> tuple[int, int, int, int, str]:
 
 def _same(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def refresh_keys(conn: Connection, keys: Iterable[Key]) -> RefreshCounts:
-    """Recompute the facts of ``keys`` from their observations (inside the caller's transaction)."""
-    keys = set(keys)
-    by_pair: dict[tuple[int, int], set[Key]] = defaultdict(set)
-    for k in keys:
-        by_pair[(k[0], k[1])].add(k)
-    groups: dict[Key, list[FactObservation]] = {}
-    for (zone_id, metric_id), _ in by_pair.items():
-        stmt = _base_select().where(Observation.zone_id == zone_id, Observation.metric_id == metric_id)
-        for key, group in _grouped(conn.execute(stmt)).items():
-            if key in keys:
-                groups[key] = group
-    return _apply(conn, keys, groups)
-
-
-def refresh_document(conn: Connection, document_id: int) -> RefreshCounts:
-    """Recompute the facts touched by one document's observations."""
-    stmt = (select(Observation.zone_id, Observation.metric_id, Observation.period_id, Observation.measure)
-            .where(Observation.document_id == document_id).distinct())
-    keys = {tuple(r) for r in conn.execute(stmt)}
-    # Every observation of the document's keys, in one statement (NULL period matches NULL).
-    doc_keys = stmt.subquery()
-    rows = conn.execute(_base_select().join(doc_keys, and_(
-        doc_keys.c.zone_id == Observation.zone_id, doc_keys.c.metric_id == Observation.metric_id,
-        doc_keys.c.period_id.is_not_distinct_from(Observation.period_id),
-        doc_keys.c.measure == Observation.measure)))
-    groups = {k: g for k, g in _grouped(rows).items() if k in keys}
-    return _apply(conn, keys, groups)  # type: ignore[arg-type]
 
 
 def rebuild(conn: Connection) -> RefreshCounts:

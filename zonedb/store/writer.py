@@ -58,48 +58,6 @@ class KeyCache:
         self.periods.clear()
 
 
-def _zone_id(conn: Connection, cache: KeyCache, row: ObservationRow | None, key: str,
-             name: str | None = None, kind: str | None = None) -> int:
-    if key in cache.zones:
-        return cache.zones[key]
-    found = conn.execute(select(Zone.id).where(Zone.key == key)).scalar()
-    if found is None:
-        conn.execute(insert_ignore(conn, Zone, ["key"]),
-                     {"key": key, "name": name or key, "kind": kind or "development_zone",
-                      "builtin": False, "source": "named in an ingested text"})
-        found = conn.execute(select(Zone.id).where(Zone.key == key)).scalar_one()
-    cache.zones[key] = found
-    return found
-
-
-def _metric_id(conn: Connection, cache: KeyCache, name: str, dimension: str | None) -> int:
-    if name in cache.metrics:
-        return cache.metrics[name]
-    found = conn.execute(select(Metric.id).where(Metric.name == name)).scalar()
-    if found is None:
-        conn.execute(insert_ignore(conn, Metric, ["name"]),
-                     {"name": name, "dimension": dimension, "builtin": False})
-        found = conn.execute(select(Metric.id).where(Metric.name == name)).scalar_one()
-    cache.metrics[name] = found
-    return found
-
-
-def _period_id(conn: Connection, cache: KeyCache, row: ObservationRow) -> int | None:
-    code = row.period_code
-    if code is None:
-        return None
-    if code in cache.periods:
-        return cache.periods[code]
-    found = conn.execute(select(Period.id).where(Period.code == code)).scalar()
-    if found is None:
-        conn.execute(insert_ignore(conn, Period, ["code"]),
-                     {"code": code, "kind": row.period_kind, "start_date": row.period_start,
-                      "end_date": row.period_end, "label": row.period_label or code})
-        found = conn.execute(select(Period.id).where(Period.code == code)).scalar_one()
-    cache.periods[code] = found
-    return found
-
-
 _CHUNK = 500  # keys per IN (…) list, well under every database's parameter limit
 
 
@@ -158,7 +116,8 @@ def write_document(conn: Connection, cache: KeyCache, document: dict[str, Any],
     for art in articles:
         n_art += 1
         _prefetch(conn, cache, [art])
-        zone_id = _zone_id(conn, cache, None, art.zone_key) if art.zone_key else None
+        # _prefetch has looked up or created every key of the article: ids come from the cache.
+        zone_id = cache.zones[art.zone_key] if art.zone_key else None
         art_id = conn.execute(
             Article.__table__.insert().returning(Article.id),
             {"document_id": doc_id, "seq": art.seq, "title": art.title, "body": art.body,
@@ -174,9 +133,9 @@ def write_document(conn: Connection, cache: KeyCache, document: dict[str, Any],
                 **obs.values,
                 "document_id": doc_id,
                 "article_id": art_id,
-                "zone_id": _zone_id(conn, cache, obs, obs.zone_key, obs.zone_name, obs.zone_kind),
-                "metric_id": _metric_id(conn, cache, obs.metric, obs.values.get("dimension")),
-                "period_id": _period_id(conn, cache, obs),
+                "zone_id": cache.zones[obs.zone_key],
+                "metric_id": cache.metrics[obs.metric],
+                "period_id": cache.periods[obs.period_code] if obs.period_code is not None else None,
             })
         if rows:
             conn.execute(insert_ignore(conn, Observation, ["article_id", "span_start", "span_end", "metric_id"]),
