@@ -127,34 +127,46 @@ def load_metrics() -> tuple[MetricEntry, ...]:
     )
 
 
-_AHOCORASICK = 2  # ahocorasick.AHOCORASICK: the automaton is built and can search
-
-
-@dataclass
 class Automaton:
-    """Leftmost-longest matcher over a fixed set of surface strings."""
+    """Aho-Corasick matcher over a fixed set of surface strings (``ahocorasick_rs``, imported
+    only when a matcher is built): leftmost-longest non-overlapping matches, or every match."""
 
-    _automaton: Any = None  # an ahocorasick.Automaton (imported only when a matcher is built)
+    def __init__(self, table: dict[str, tuple[str, ...]]) -> None:
+        self._surfaces = list(table)
+        self._keys = list(table.values())
+        self._matchers: dict[bool, Any] = {}
 
     @classmethod
     def build(cls, table: dict[str, tuple[str, ...]]) -> Automaton:
-        import ahocorasick
+        return cls(table)
 
-        auto = ahocorasick.Automaton()
-        for surface, keys in table.items():
-            auto.add_word(surface, (surface, keys))
-        if len(auto):
-            auto.make_automaton()
-        return cls(auto)
+    def __getstate__(self) -> dict[str, Any]:  # matchers are rebuilt on first use after pickling
+        return {"_surfaces": self._surfaces, "_keys": self._keys, "_matchers": {}}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    def _matcher(self, overlapping: bool) -> Any:
+        matcher = self._matchers.get(overlapping)
+        if matcher is None:
+            import ahocorasick_rs
+
+            kind = ahocorasick_rs.MatchKind.Standard if overlapping else ahocorasick_rs.MatchKind.LeftmostLongest
+            matcher = self._matchers[overlapping] = ahocorasick_rs.AhoCorasick(self._surfaces, matchkind=kind)
+        return matcher
 
     def find(self, text: str, *, overlapping: bool = False) -> Iterator[Mention]:
-        """Matches in ``text``: leftmost-longest and non-overlapping, or every match."""
-        if self._automaton is None or self._automaton.kind != _AHOCORASICK:
+        """Matches in ``text`` (character offsets): leftmost-longest and non-overlapping, or
+        every match (ordered by end)."""
+        if not self._surfaces or not text:
             return
-        matches = self._automaton.iter(text) if overlapping else self._automaton.iter_long(text)
-        for end_index, (surface, keys) in matches:
-            start = end_index - len(surface) + 1
-            yield Mention(start, end_index + 1, surface, keys)
+        surfaces, keys = self._surfaces, self._keys
+        for i, start, end in self._matcher(overlapping).find_matches_as_indexes(text, overlapping=overlapping):
+            yield Mention(start, end, surfaces[i], keys[i])
+
+    def contains_any(self, text: str) -> bool:
+        """Whether any surface occurs in ``text``."""
+        return bool(self._surfaces and text and self._matcher(False).find_matches_as_indexes(text))
 
 
 @dataclass(frozen=True)
@@ -173,7 +185,7 @@ class Gazetteer:
 
     def is_indicator(self, phrase: str) -> bool:
         """Whether ``phrase`` names an economic or statistical indicator (holds an indicator word)."""
-        return any(True for _ in self.indicator_words.find(phrase))
+        return self.indicator_words.contains_any(phrase)
 
     def canonical_metric(self, phrase: str) -> str | None:
         """The canonical metric whose name or alias is exactly ``phrase``."""

@@ -1,4 +1,4 @@
-"""Ingest files into a database: read, split, extract, store — one transaction per document.
+"""Ingest files into a database: read, split, extract, store — documents in grouped transactions.
 
 This module connects the pure pipeline (:mod:`zonedb.sources`, :mod:`zonedb.articles`,
 :mod:`zonedb.extract`) with the storage layer (:mod:`zonedb.store`).  It never prints:
@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import re
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from zonedb.sources import SourceDocument, read_document
 from zonedb.store.database import Database
 from zonedb.store.facts import finish_ingest, last_observation_id
 from zonedb.store.models import Document
-from zonedb.store.writer import ArticleRow, KeyCache, ObservationRow, write_document
+from zonedb.store.writer import ArticleRow, KeyCache, ObservationRow, write_documents
 
 STDIN = "-"
 
@@ -250,18 +251,59 @@ def prepare_file(item: InputFile, known: set[str] | frozenset[str], *, published
         return digest, Outcome(item.name, "failed", exc.reason)
 
 
+# Documents are written in groups, one transaction each: a group closes at this many
+# documents or characters, or when its first document has waited this long (so progress and
+# other writers are not held up); a larger document is written alone, extracted while written.
+GROUP_DOCUMENTS = 64
+GROUP_CHARS = 1_000_000
+GROUP_SECONDS = 1.0
+
+
+@dataclass(slots=True)
+class _Pending:
+    item: InputFile
+    digest: str
+    document: dict[str, object]
+    articles: Iterable[ArticleRow]
+
+
+def _write_group(db: Database, cache: KeyCache, group: list[_Pending]) -> dict[str, Outcome]:
+    """Write ``group`` in one transaction; the outcome of each (by digest).  Documents another
+    process stored meanwhile are skipped; on a clash the documents are written one by one."""
+    try:
+        with db.engine.begin() as conn:
+            digests = [p.digest for p in group]
+            stored = set(conn.execute(select(Document.sha256).where(Document.sha256.in_(digests))).scalars())
+            todo = [p for p in group if p.digest not in stored]
+            counts = write_documents(conn, cache, [(p.document, p.articles) for p in todo], index=True)
+    except IntegrityError:
+        cache.clear()
+        if len(group) == 1:
+            return {group[0].digest: Outcome(group[0].item.name, "skipped", "already ingested (same bytes)")}
+        out: dict[str, Outcome] = {}
+        for p in group:
+            out.update(_write_group(db, cache, [p]))
+        return out
+    except BaseException:
+        cache.clear()
+        raise
+    out = {p.digest: Outcome(p.item.name, "skipped", "already ingested (same bytes)") for p in group}
+    out.update((p.digest, Outcome(p.item.name, "added", "", n_art, n_obs))
+               for p, (n_art, n_obs) in zip(todo, counts, strict=True))
+    return out
+
+
 def iter_ingest(db: Database, inputs: list[InputFile], *, published: dt.date | None = None,
                 source: str | None = None, gazetteer: Gazetteer | None = None,
                 jobs: int = 1) -> Iterator[Outcome]:
-    """Ingest ``inputs`` one by one, yielding an :class:`Outcome` per file.
+    """Ingest ``inputs``, yielding an :class:`Outcome` per file, in input order.
 
-    A file that fails is reported and the others still go in; a document is written in one
-    transaction, so an interruption never leaves half a document.  Identical bytes (same
-    sha256) are skipped, so re-running an ingest is always safe.  The facts of the keys the
-    run touched are refreshed once at the end (a run killed before that leaves them behind,
-    and the next run rebuilds them).  With ``jobs`` > 1, worker
-    processes read and extract the files while this process writes them, still in input
-    order and one transaction per document.
+    A file that fails is reported and the others still go in.  Documents are written in
+    groups, each group in one transaction, so an interruption never leaves half a document
+    (nor half a group).  Identical bytes (same sha256) are skipped, so re-running an ingest is
+    always safe.  The facts of the keys the run touched are refreshed once at the end (a run
+    killed before that leaves them behind, and the next run rebuilds them).  With ``jobs`` > 1,
+    worker processes read and extract the files while this process writes them, in input order.
     """
     cache = KeyCache()
     with db.engine.connect() as conn:
@@ -277,31 +319,45 @@ def iter_ingest(db: Database, inputs: list[InputFile], *, published: dt.date | N
         prepared = (prepare_file(item, known, published=published, source=source, extractor=extractor,
                                  lazy=True)
                     for item in inputs)
+    queue: list[Outcome | _Pending] = []  # in input order
+    group: list[_Pending] = []
+    chars = 0
+    since = 0.0
+
+    def flush() -> Iterator[Outcome]:
+        nonlocal chars
+        written = _write_group(db, cache, group) if group else {}
+        for entry in queue:
+            yield entry if isinstance(entry, Outcome) else written[entry.digest]
+        queue.clear()
+        group.clear()
+        chars = 0
+
     for item, (digest, extracted) in zip(inputs, prepared, strict=True):
         if isinstance(extracted, Outcome):
-            yield extracted
-            continue
-        if digest in known:  # the same bytes earlier in this run
-            yield Outcome(item.name, "skipped", "already ingested (same bytes)")
-            continue
-        try:
-            with db.engine.begin() as conn:
-                exists = conn.execute(select(Document.id).where(Document.sha256 == digest)).scalar()
-                if exists is not None:  # another process stored it meanwhile
-                    known.add(digest)
-                    yield Outcome(item.name, "skipped", "already ingested (same bytes)")
-                    continue
-                n_art, n_obs = write_document(conn, cache, extracted.document, extracted.articles, index=True)
-        except IntegrityError:
-            cache.clear()
+            queue.append(extracted)
+        elif digest in known:  # the same bytes earlier in this run
+            queue.append(Outcome(item.name, "skipped", "already ingested (same bytes)"))
+        else:
+            assert digest is not None
             known.add(digest)
-            yield Outcome(item.name, "skipped", "already ingested (same bytes)")
-            continue
-        except BaseException:
-            cache.clear()
-            raise
-        known.add(digest)
-        yield Outcome(item.name, "added", "", n_art, n_obs)
+            size = len(str(extracted.document["text"]))
+            if size > GROUP_CHARS:  # alone, extracted while it is written
+                yield from flush()
+                queue.append(entry := _Pending(item, digest, extracted.document, extracted.articles))
+                group.append(entry)
+                yield from flush()
+                continue
+            if not group:
+                since = time.monotonic()
+            entry = _Pending(item, digest, extracted.document, list(extracted.articles))
+            queue.append(entry)
+            group.append(entry)
+            chars += size
+        if len(group) >= GROUP_DOCUMENTS or chars >= GROUP_CHARS or \
+                (group and time.monotonic() - since >= GROUP_SECONDS) or (not group and queue):
+            yield from flush()
+    yield from flush()
     with db.engine.begin() as conn:
         finish_ingest(conn, start)
 

@@ -423,7 +423,21 @@ _SINCE = re.compile(rf"{_SP}(?:以来|至今(?!年))")
 _UNTIL = re.compile(rf"{_SP}为止")
 _DASH_RE = re.compile(rf"{_SP}{_DASH}{_SP}")
 _DAY_ONLY = re.compile(rf"(?P<d>{_DAY}){_SP}[日号]")
-_TRIGGER = re.compile(rf"[\d{_CN_NUM}今本当去上下前明全近过截到至第年“”\"「『'‘]")
+_TRIGGER = rf"[\d{_CN_NUM}今本当去上下前明全近过截到至第年“”\"「『'‘]"
+
+
+def _unnamed(pattern: str) -> str:
+    return re.sub(r"\(\?P<\w+>", "(?:", pattern)
+
+
+# Where any final, base or prefixed base matches (at a trigger character): the scanner jumps
+# from one such place to the next inside the regex engine instead of trying every pattern at
+# every digit.
+_ANY = re.compile(
+    rf"(?={_TRIGGER})(?:"
+    + "|".join(_unnamed(p.pattern) for p, _ in (*_FINALS, *_BASES))
+    + "|" + _unnamed(_PREFIX.pattern) + "(?:" + "|".join(_unnamed(p.pattern) for p, _ in _BASES) + "))"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -549,7 +563,7 @@ def find_periods(text: str, published: date, *, year: int | None = None) -> list
     """
     out: list[PeriodMatch] = []
     pos = 0
-    while (t := _TRIGGER.search(text, pos)) is not None:
+    while (t := _ANY.search(text, pos)) is not None:
         i = t.start()
         c = _longest_at(text, i, published, year)
         if c is None or c.end <= i:

@@ -10,6 +10,7 @@ separated by spaces (``临汾 开发区``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["fts_query", "like_pattern", "query_words", "segment_text", "snippet"]
 
@@ -22,8 +23,13 @@ def segment_text(text: str) -> str:
     query cut with the same vocabulary (专项债, 规上工业增加值) finds them."""
     from zonedb.segment import cut_for_search, vocabulary_words
 
-    words = [w for w in cut_for_search(text) if _WORD.search(w)]
+    words = list(filter(_is_word, cut_for_search(text)))
     return " ".join(words + vocabulary_words(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _is_word(token: str) -> bool:
+    return _WORD.search(token) is not None
 
 
 def query_words(query: str) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import accumulate
 
@@ -31,6 +32,38 @@ SUFFIX_KINDS: tuple[tuple[str, str], ...] = (
 _SUFFIX = re.compile(
     r"[\u4e00-\u9fff]{2,10}?(?:" + "|".join(s for s, _ in SUFFIX_KINDS) + ")"
 )
+_SUFFIXES_BY_LENGTH = sorted((s for s, _ in SUFFIX_KINDS), key=len)
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def suffix_names(text: str) -> Iterator[tuple[int, int]]:
+    """The spans ``_SUFFIX.finditer(text)`` gives (two to ten Chinese characters, then a zone
+    suffix), found from the suffixes' final 区 outwards: every suffix ends in 区, so a text is
+    scanned once by ``str.find`` instead of trying the pattern at every character."""
+    starts: list[tuple[int, str]] = []  # where a suffix starts (at most one suffix fits a place)
+    q = text.find("区")
+    while q != -1:
+        for suffix in _SUFFIXES_BY_LENGTH:
+            if text.endswith(suffix, 0, q + 1):
+                starts.append((q + 1 - len(suffix), suffix))
+        q = text.find("区", q + 1)
+    starts.sort()
+    pos = 0
+    for t, suffix in starts:
+        # The leftmost start s of a name whose suffix begins at t: s >= pos, t - 10 <= s <= t - 2,
+        # text[s:t] all Chinese.  That bound only grows with t, so the first t that admits one
+        # gives the leftmost match, with the nearest suffix, as the regular expression would.
+        s = t
+        while s > max(pos, t - 10) and _is_cjk(text[s - 1]):
+            s -= 1
+        if s <= t - 2:
+            yield s, t + len(suffix)
+            pos = t + len(suffix)
+
+
 # Characters and words after which a zone name starts (在贵州铜仁大龙经济开发区 → 贵州…).
 _LEFT_CUT = re.compile(r".*(?:在|赴|于|到|对|与|和|及|是|为|的|了|把|将|向|从|由|以|等|入驻|落户|位于|来自|走进|考察|、)")
 # 全国国家级经开区, 各省级开发区: a class of zones, not one zone.
@@ -68,12 +101,12 @@ def discover_zones(text: str, gaz: Gazetteer, known: list[Mention]) -> list[Foun
     starts = [a for a, _ in covered]
     reach = list(accumulate((b for _, b in covered), max))
     found: dict[str, FoundZone] = {}
-    for m in _SUFFIX.finditer(text):
-        suffix_start = m.end() - len(_kind_suffix(m.group()))
-        i = bisect_left(starts, m.end())  # spans starting before the match ends
+    for m_start, m_end in suffix_names(text):
+        candidate = text[m_start:m_end]
+        suffix_start = m_end - len(_kind_suffix(candidate))
+        i = bisect_left(starts, m_end)  # spans starting before the match ends
         if i and reach[i - 1] > suffix_start:
             continue  # the zone itself is known (高平经开区), or its suffix belongs to one
-        candidate = m.group()
         cut = _LEFT_CUT.match(candidate[: -len(_kind_suffix(candidate))])
         if cut:
             candidate = candidate[cut.end():]
@@ -106,6 +139,8 @@ def _kind_suffix(name: str) -> str:
 def defined_aliases(text: str, gaz: Gazetteer, known: list[Mention]) -> dict[str, str]:
     """``{short: zone key}`` for aliases the text defines with 简称 after a known zone name."""
     out: dict[str, str] = {}
+    if "简称" not in text:
+        return out
     by_end = {m.end: m for m in known}
     for m in _DEFINED.finditer(text):
         short = m.group("short")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, insert, select
 
 from zonedb.store.models import Article, ArticleSeg, Document, Metric, Observation, Period, Zone
 from zonedb.store.upsert import insert_ignore
@@ -105,40 +105,89 @@ def _prefetch(conn: Connection, cache: KeyCache, articles: list[ArticleRow]) -> 
             table.update(_ids(conn, column, id_column, [m[key] for m in missing]))
 
 
-def write_document(conn: Connection, cache: KeyCache, document: dict[str, Any],
-                   articles: Iterable[ArticleRow], *, index: bool = False) -> tuple[int, int]:
-    """Insert a document with its articles and observations on ``conn`` (inside the caller's
-    transaction); return (articles written, observations written).  ``articles`` may be a
-    generator: each article is written as it comes, so memory does not grow with the file.
-    With ``index`` the articles' segmented words go to the full-text index (``article_seg``)."""
-    doc_id = conn.execute(Document.__table__.insert().returning(Document.id), document).scalar_one()
-    n_obs = n_art = 0
-    for art in articles:
-        n_art += 1
-        _prefetch(conn, cache, [art])
-        # _prefetch has looked up or created every key of the article: ids come from the cache.
-        zone_id = cache.zones[art.zone_key] if art.zone_key else None
-        art_id = conn.execute(
-            Article.__table__.insert().returning(Article.id),
-            {"document_id": doc_id, "seq": art.seq, "title": art.title, "body": art.body,
-             "doc_start": art.doc_start, "doc_end": art.doc_end, "page": art.page,
-             "zone_id": zone_id, "body_hash": art.body_hash},
-        ).scalar_one()
-        if index:
-            conn.execute(ArticleSeg.__table__.insert(),
-                         {"article_id": art_id, "title_seg": art.title_seg, "body_seg": art.body_seg})
-        rows = []
+# An article batch is written with one statement per table; these bound its size (and memory).
+ARTICLE_BATCH = 256
+BATCH_CHARS = 1_000_000
+
+
+def _insert_ids(conn: Connection, model: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` into ``model``'s table in one statement; their new ids, in row order."""
+    table = model.__table__
+    if not rows:
+        return []
+    if conn.dialect.name == "sqlite":
+        # Writers hold the write lock (BEGIN IMMEDIATE) and the ids are plain rowids, so the
+        # new rows get max(id) + 1, … — the very ids SQLite would give them one by one.
+        first = (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+        ids = list(range(first, first + len(rows)))
+        conn.execute(table.insert(), [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+        return ids
+    stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(conn.execute(stmt, rows).scalars())
+
+
+def _write_articles(conn: Connection, cache: KeyCache, batch: list[tuple[int, int, ArticleRow]],
+                    counts: list[list[int]], index: bool) -> None:
+    """Write a batch of (document position, document id, article) with their observations."""
+    arts = [art for _, _, art in batch]
+    _prefetch(conn, cache, arts)
+    # _prefetch has looked up or created every key of the batch: ids come from the cache.
+    art_ids = _insert_ids(conn, Article, [
+        {"document_id": doc_id, "seq": art.seq, "title": art.title, "body": art.body,
+         "doc_start": art.doc_start, "doc_end": art.doc_end, "page": art.page,
+         "zone_id": cache.zones[art.zone_key] if art.zone_key else None, "body_hash": art.body_hash}
+        for _, doc_id, art in batch])
+    if index:
+        conn.execute(ArticleSeg.__table__.insert(), [
+            {"article_id": art_id, "title_seg": art.title_seg, "body_seg": art.body_seg}
+            for art_id, art in zip(art_ids, arts, strict=True)])
+    rows = []
+    zones, metrics, periods = cache.zones, cache.metrics, cache.periods
+    for (k, doc_id, art), art_id in zip(batch, art_ids, strict=True):
+        counts[k][0] += 1
+        counts[k][1] += len(art.observations)
         for obs in art.observations:
             rows.append({
                 **obs.values,
                 "document_id": doc_id,
                 "article_id": art_id,
-                "zone_id": cache.zones[obs.zone_key],
-                "metric_id": cache.metrics[obs.metric],
-                "period_id": cache.periods[obs.period_code] if obs.period_code is not None else None,
+                "zone_id": zones[obs.zone_key],
+                "metric_id": metrics[obs.metric],
+                "period_id": periods[obs.period_code] if obs.period_code is not None else None,
             })
-        if rows:
-            conn.execute(insert_ignore(conn, Observation, ["article_id", "span_start", "span_end", "metric_id"]),
-                         rows)
-            n_obs += len(rows)
-    return n_art, n_obs
+    if rows:
+        conn.execute(insert_ignore(conn, Observation, ["article_id", "span_start", "span_end", "metric_id"]), rows)
+
+
+def write_documents(conn: Connection, cache: KeyCache,
+                    documents: Sequence[tuple[dict[str, Any], Iterable[ArticleRow]]], *,
+                    index: bool = False) -> list[tuple[int, int]]:
+    """Insert documents with their articles and observations on ``conn`` (inside the caller's
+    transaction); return (articles written, observations written) per document.
+
+    Rows go in batches of up to :data:`ARTICLE_BATCH` articles (or :data:`BATCH_CHARS`
+    characters), one statement per table and batch, across documents.  A document's
+    ``articles`` may be a generator: each batch is written as it fills, so memory does not grow
+    with the file.  Ids come out in input order, exactly as row-by-row writes would give them.
+    With ``index`` the articles' segmented words go to the full-text index (``article_seg``).
+    """
+    doc_ids = _insert_ids(conn, Document, [record for record, _ in documents])
+    counts = [[0, 0] for _ in documents]
+    batch: list[tuple[int, int, ArticleRow]] = []
+    size = 0
+    for k, ((_, articles), doc_id) in enumerate(zip(documents, doc_ids, strict=True)):
+        for art in articles:
+            batch.append((k, doc_id, art))
+            size += len(art.body)
+            if len(batch) >= ARTICLE_BATCH or size >= BATCH_CHARS:
+                _write_articles(conn, cache, batch, counts, index)
+                batch, size = [], 0
+    if batch:
+        _write_articles(conn, cache, batch, counts, index)
+    return [(a, o) for a, o in counts]
+
+
+def write_document(conn: Connection, cache: KeyCache, document: dict[str, Any],
+                   articles: Iterable[ArticleRow], *, index: bool = False) -> tuple[int, int]:
+    """:func:`write_documents` for one document."""
+    return write_documents(conn, cache, [(document, articles)], index=index)[0]
