@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from zonedb.numbers import decimal_text
 
@@ -155,8 +156,14 @@ class FactObservation:
 
     @property
     def interval(self) -> Interval:
-        high = Decimal(self.value_high_exact) if self.value_high_exact is not None else None
-        return interval_of(Decimal(self.value_exact), high, self.qualifier, self.printed)
+        return _interval(self.value_exact, self.value_high_exact, self.qualifier, self.printed)
+
+
+@lru_cache(maxsize=1 << 16)
+def _interval(value_exact: str, high_exact: str | None, qualifier: str | None, printed: str) -> Interval:
+    # The same printed figure recurs across issues and reprints: its interval is computed once.
+    high = Decimal(high_exact) if high_exact is not None else None
+    return interval_of(Decimal(value_exact), high, qualifier, printed)
 
 
 @dataclass(frozen=True, slots=True)

@@ -58,7 +58,10 @@ def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], 
     ``known`` is the set of sha256 digests already stored when the run starts: workers skip
     those files without extracting them.  An unexpected error in a worker is raised here.
     """
-    window = max(2, jobs * 3)
+    from zonedb.ingest import GROUP_DOCUMENTS
+
+    # Enough in flight that the workers keep going while this process writes a whole group.
+    window = jobs * 4 + GROUP_DOCUMENTS
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init_worker,
                                initargs=(frozenset(known), published, source, gazetteer))
     pending: deque[Future[Prepared]] = deque()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -64,7 +65,7 @@ def _refresh_streamed(conn: Connection, stmt: Any) -> tuple[RefreshCounts, set[K
     # Options on the statement only: the inserts and updates below must use ordinary cursors.
     rows = conn.execute(ordered.execution_options(stream_results=True, yield_per=2000))
     batch: dict[Key, list[FactObservation]] = {}
-    for key, group in itertools.groupby(rows, key=lambda r: (r.zone_id, r.metric_id, r.period_id, r.measure)):
+    for key, group in itertools.groupby(rows, key=_KEY_OF_ROW):
         batch.update(_grouped(group))
         seen.add(key)
         if len(batch) >= _BATCH_KEYS:
@@ -83,18 +84,22 @@ _OBS_COLUMNS = (
 )
 
 
+_KEY_OF_ROW = operator.itemgetter(11, 12, 13, 14)  # zone_id, metric_id, period_id, measure
+
+
 def _as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
 def _grouped(rows: Iterable[Any]) -> dict[Key, list[FactObservation]]:
     groups: dict[Key, list[FactObservation]] = defaultdict(list)
-    for r in rows:
-        groups[(r.zone_id, r.metric_id, r.period_id, r.measure)].append(FactObservation(
-            id=r.id, document_id=r.document_id, publication=r.source or r.name, body_hash=r.body_hash,
-            published=_as_date(r.published),
-            value_exact=r.value_exact, value_high_exact=r.value_high_exact, unit=r.unit,
-            qualifier=r.qualifier, printed=r.printed,
+    # Plain tuple unpacking (in _OBS_COLUMNS order): attribute access on rows costs more here.
+    for (oid, document_id, body_hash, published, source, name, value_exact, value_high_exact, unit, qualifier,
+         printed, zone_id, metric_id, period_id, measure) in rows:
+        groups[(zone_id, metric_id, period_id, measure)].append(FactObservation(
+            id=oid, document_id=document_id, publication=source or name, body_hash=body_hash,
+            published=_as_date(published), value_exact=value_exact, value_high_exact=value_high_exact,
+            unit=unit, qualifier=qualifier, printed=printed,
         ))
     return groups
 
