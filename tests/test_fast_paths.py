@@ -88,3 +88,26 @@ def test_zone_matcher_survives_pickling_for_worker_processes() -> None:
     copy = pickle.loads(pickle.dumps(gaz))
     assert [(m.start, m.end, m.keys) for m in copy.find_zones(text)] == before
     assert len(before) >= 2
+
+
+# -- facts: one figure printed by every observation ----------------------------------------------
+_FIGURES = [("909.4", None, "元", None, "909.4亿元"), ("48.3", None, "%", "约", "约48.3%"),
+            ("300", None, "个", "多", "300多个"), ("3", "5", "元", None, "3—5元"), ("0", None, "%", None, "0%")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(figure=st.sampled_from(_FIGURES),
+       sources=st.lists(st.tuples(st.integers(1, 4), st.integers(1, 3), st.integers(0, 40)), min_size=1, max_size=8))
+def test_same_figure_shortcut_equals_the_general_rule(figure: tuple[str, str | None, str, str | None, str],
+                                                     sources: list[tuple[int, int, int]]) -> None:
+    from datetime import timedelta
+
+    from zonedb.facts import FactObservation, _summarize_mixed, summarize
+
+    value, high, unit, qualifier, printed = figure
+    obs = [FactObservation(id=i + 1, document_id=doc, publication=f"p{doc % 2}", body_hash=f"b{body}",
+                           published=date(2024, 1, 1) + timedelta(days=day), value_exact=value,
+                           value_high_exact=high, unit=unit, qualifier=qualifier, printed=printed)
+           for i, (body, doc, day) in enumerate(sources)]
+    assert summarize(obs) == _summarize_mixed(obs)
+    assert summarize(obs).status == ("single" if len({o.body_hash for o in obs}) == 1 else "agree")

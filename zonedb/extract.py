@@ -378,7 +378,9 @@ class Extractor:
                         quantities: list[Quantity], found: list[tuple[Candidate, Quantity]]) -> list[Candidate]:
         """Numbers printed without a unit (总投资51.73，其中…总投资50.4亿元) take the unit of a
         sibling with the same metric in the same sentence; they are marked as inferred."""
-        out = []
+        out: list[Candidate] = []
+        if not any(c.measure == "level" and c.dimension != "count" for c, _ in found):
+            return out  # no sibling to take a unit from
         for m in _BARE_NUMBER.finditer(ctx.text, s_start, s_end):
             if any(q.start <= m.start() < q.end for q in quantities):
                 continue

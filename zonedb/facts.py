@@ -218,6 +218,43 @@ def summarize(observations: Iterable[FactObservation]) -> FactSummary:
     obs = sorted(observations, key=lambda o: o.id)
     if not obs:
         raise ValueError("a fact needs at least one observation")
+    if len({(o.unit, o.value_exact, o.value_high_exact, o.qualifier, o.printed) for o in obs}) == 1:
+        return _summarize_same(obs)
+    return _summarize_mixed(obs)
+
+
+def _summary(obs: list[FactObservation], status: str, best: FactObservation, bounds: Interval,
+             n_sources: int) -> FactSummary:
+    return FactSummary(
+        status=status,
+        best_observation_id=best.id,
+        value_exact=best.value_exact,
+        unit=best.unit,
+        qualifier=best.qualifier,
+        printed=best.printed,
+        value_low_exact=_text(bounds.low),
+        value_high_exact=_text(bounds.high),
+        n_observations=len(obs),
+        n_sources=n_sources,
+        n_documents=len({o.document_id for o in obs}),
+        n_publications=len({o.publication for o in obs}),
+        n_values=len({(o.unit, Decimal(o.value_exact), o.value_high_exact, o.qualifier) for o in obs}),
+        first_published=min(o.published for o in obs),
+        last_published=max(o.published for o in obs),
+    )
+
+
+def _summarize_same(obs: list[FactObservation]) -> FactSummary:
+    """Every observation prints the same figure (the common case: one figure reprinted across
+    issues): the general rule reduces to every body supporting it and the latest issue's
+    earliest observation being the best."""
+    n_sources = len({o.body_hash for o in obs})
+    latest = max(o.published for o in obs)
+    best = next(o for o in obs if o.published == latest)  # obs are sorted by id
+    return _summary(obs, "single" if n_sources == 1 else "agree", best, best.interval, n_sources)
+
+
+def _summarize_mixed(obs: list[FactObservation]) -> FactSummary:
     by_body: dict[str, list[FactObservation]] = {}
     for o in obs:
         by_body.setdefault(o.body_hash, []).append(o)
@@ -251,21 +288,4 @@ def summarize(observations: Iterable[FactObservation]) -> FactSummary:
     if regions:
         region = next(r for r in regions if r.intersect(bounds) is not None)
         bounds = region
-    values = {(o.unit, Decimal(o.value_exact), o.value_high_exact, o.qualifier) for o in obs}
-    return FactSummary(
-        status=status,
-        best_observation_id=best.id,
-        value_exact=best.value_exact,
-        unit=best.unit,
-        qualifier=best.qualifier,
-        printed=best.printed,
-        value_low_exact=_text(bounds.low),
-        value_high_exact=_text(bounds.high),
-        n_observations=len(obs),
-        n_sources=len(by_body),
-        n_documents=len({o.document_id for o in obs}),
-        n_publications=len({o.publication for o in obs}),
-        n_values=len(values),
-        first_published=min(o.published for o in obs),
-        last_published=max(o.published for o in obs),
-    )
+    return _summary(obs, status, best, bounds, len(by_body))

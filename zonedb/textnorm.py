@@ -42,8 +42,11 @@ _TIMES_GLYPH = re.compile(r"(?<=\d)(\s*)伊(?=\s*\d)")
 
 def repair_glyphs(text: str) -> str:
     """Replace ``豫`` after a number by ``%`` and ``伊`` between numbers by ``×`` (same length)."""
-    text = _PERCENT_GLYPH.sub(lambda m: m.group(1) + "%", text)
-    return _TIMES_GLYPH.sub(lambda m: m.group(1) + "×", text)
+    if "豫" in text:
+        text = _PERCENT_GLYPH.sub(lambda m: m.group(1) + "%", text)
+    if "伊" in text:
+        text = _TIMES_GLYPH.sub(lambda m: m.group(1) + "×", text)
+    return text
 
 
 def _is_ascii_alnum(ch: str) -> bool:
