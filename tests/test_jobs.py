@@ -142,3 +142,87 @@ def test_migration_head_read_without_alembic_matches_alembic() -> None:
     from zonedb.store.database import packaged_head
 
     assert packaged_head() == migrate.head_revision()
+
+
+# -- workers that fail, and a writer that is interrupted or killed -------------------------------
+def _children(pid: int) -> set[int]:
+    """Pids of the live child processes of ``pid`` (Linux /proc)."""
+    out: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        children = task / "children"
+        if children.exists():
+            out |= {int(p) for p in children.read_text().split()}
+    return out
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+class _BrokenGazetteer:
+    """Stands in for the gazetteer inside the workers and fails there, as a bug would."""
+
+    def __getattr__(self, name: str) -> object:
+        raise RuntimeError(f"gazetteer broken on purpose ({name})")
+
+
+def test_a_failing_worker_is_reported_and_nothing_is_written(tmp_path: Path) -> None:
+    from zonedb.ingest import collect_inputs, iter_ingest
+    from zonedb.parallel import WorkerError
+    from zonedb.store.database import open_database
+
+    inputs = collect_inputs([str(make_inputs(tmp_path / "in"))])
+    db = open_database(str(tmp_path / "w.sqlite"))
+    try:
+        with pytest.raises(WorkerError, match="gazetteer broken on purpose"):
+            list(iter_ingest(db, inputs, jobs=2, gazetteer=_BrokenGazetteer()))  # type: ignore[arg-type]
+    finally:
+        db.close()
+    assert rows(tmp_path / "w.sqlite", "SELECT count(*) FROM document") == [(0,)]
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_ctrl_c_under_jobs_exits_130_and_stops_the_workers(tmp_path: Path) -> None:
+    import signal
+
+    from tests.conftest import CORPUS, need
+    from tests.reliability_util import PROCESS_TIMEOUT, count_documents, start, wait_until
+
+    db = tmp_path / "int.sqlite"
+    proc = start("ingest", str(need(CORPUS)), "--db", str(db), "-q", "--jobs", "2")
+    assert wait_until(lambda: count_documents(db) >= 3, proc, timeout=PROCESS_TIMEOUT)
+    workers = _children(proc.pid)
+    assert len(workers) >= 2
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert not any(_alive(pid) for pid in workers)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_workers_exit_when_the_writer_is_killed(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    from tests.conftest import CORPUS, need
+    from tests.reliability_util import PROCESS_TIMEOUT, count_documents, start, wait_until
+
+    db = tmp_path / "kill.sqlite"
+    proc = start("ingest", str(need(CORPUS)), "--db", str(db), "-q", "--jobs", "2")
+    assert wait_until(lambda: count_documents(db) >= 3, proc, timeout=PROCESS_TIMEOUT)
+    workers = _children(proc.pid)
+    assert len(workers) >= 2
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not any(_alive(pid) for pid in workers)
+    for stream in (proc.stdout, proc.stderr):
+        if stream is not None:
+            stream.close()

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 from functools import lru_cache
 
 from zonedb.numbers import decimal_text
@@ -139,9 +140,9 @@ def interval_of(value: Decimal, high: Decimal | None = None, qualifier: str | No
     return Interval(low, upper)
 
 
-@dataclass(frozen=True, slots=True)
-class FactObservation:
-    """What agreement needs of one observation."""
+class FactObservation(NamedTuple):
+    """What agreement needs of one observation (a named tuple: refreshes build them by the
+    hundred thousand)."""
 
     id: int
     document_id: int

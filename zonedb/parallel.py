@@ -1,9 +1,15 @@
-"""Read and extract files in worker processes, handing the results back in input order.
+"""Read and extract files in several processes, handing the results back in input order.
 
-Only the pure part of an ingest runs in the workers (read the bytes, hash, decode, split into
-articles, extract observations); the parent keeps the database and writes each document in its
-own transaction, in input order, exactly as a one-process ingest does.  At most a few documents
-per worker are in flight, so memory does not grow with the size of the input.
+``--jobs N`` starts N worker processes.  Only the pure part of an ingest runs in the workers
+(read the bytes, hash, decode, split into articles, extract observations); this process keeps
+the database and writes the documents in input order, exactly as a one-process ingest does.
+Writing costs a fraction of extracting, so the writer shares a core with the workers.
+
+Files travel a few at a time.  Workers take tasks from one queue and put results on another
+(their own feeder threads send them, so a worker never waits for this process to read); this
+process reads results only from its main thread, between its own pieces of work, so no helper
+thread competes with it for the interpreter.  A bounded number of files is in flight, so memory
+does not grow with the size of the input.
 """
 
 from __future__ import annotations
@@ -11,35 +17,60 @@ from __future__ import annotations
 import datetime as dt
 import multiprocessing
 import os
-from collections import deque
+import queue
+import signal
+import traceback
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
+from zonedb.errors import ZonedbError
+
 if TYPE_CHECKING:
-    from zonedb.extract import Extractor
     from zonedb.gazetteer import Gazetteer
     from zonedb.ingest import InputFile, Prepared
 
-# Per-worker state, set once by the pool initializer.
-_STATE: dict[str, Any] = {}
+CHUNK = 4  # files per task: a task costs a round trip between processes
+TASKS_PER_WORKER = 4  # tasks handed to each worker ahead, so none waits for the writer
+WINDOW = 32  # tasks in flight in all, sent or done and not yet written (bounds memory)
+_POLL_SECONDS = 1.0  # how often a wait for a worker checks that the workers are alive
 
 
-def _init_worker(known: frozenset[str], published: dt.date | None, source: str | None,
-                 gazetteer: Gazetteer | None) -> None:
+class WorkerError(ZonedbError):
+    """A worker process failed unexpectedly (a bug, not a bad input file) or died."""
+
+
+def _worker_main(tasks: Any, results: Any, known: frozenset[str], published: dt.date | None,
+                 source: str | None, gazetteer: Gazetteer | None) -> None:
+    # Ctrl-C is the parent's to handle: it stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     from zonedb.extract import Extractor
     from zonedb.gazetteer import default_gazetteer
-
-    _STATE.update(known=known, published=published, source=source,
-                  extractor=Extractor(gazetteer or default_gazetteer()))
-
-
-def _prepare_in_worker(item: InputFile) -> Prepared:
     from zonedb.ingest import prepare_file
 
-    extractor: Extractor = _STATE["extractor"]
-    return prepare_file(item, _STATE["known"], published=_STATE["published"], source=_STATE["source"],
-                        extractor=extractor)
+    extractor = Extractor(gazetteer or default_gazetteer())
+    parent = os.getppid()
+    while True:
+        try:
+            task = tasks.get(timeout=_POLL_SECONDS)
+        except queue.Empty:
+            if os.getppid() != parent:  # the writer was killed: nothing will come or be read
+                results.cancel_join_thread()
+                return
+            continue
+        if task is None:
+            break
+        task_id, items = task
+        try:
+            out = [prepare_file(item, known, published=published, source=source, extractor=extractor)
+                   for item in items]
+        except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
+            results.put((task_id, None, traceback.format_exc()))
+        else:
+            results.put((task_id, out, None))
+    results.close()
+    results.join_thread()
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -50,34 +81,100 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context()
 
 
+@dataclass(slots=True)
+class _Task:
+    """A few consecutive inputs and, once a worker sent them, their results."""
+
+    items: list[InputFile]
+    results: list[Prepared] | None = None
+
+
 def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], *,
                   published: dt.date | None, source: str | None,
                   gazetteer: Gazetteer | None = None) -> Iterator[Prepared]:
     """Prepare ``inputs`` with ``jobs`` worker processes; yield the results in input order.
 
-    ``known`` is the set of sha256 digests already stored when the run starts: workers skip
-    those files without extracting them.  An unexpected error in a worker is raised here.
-    """
-    from zonedb.ingest import GROUP_DOCUMENTS
+    ``known`` is the set of sha256 digests already stored when the run starts: files with those
+    bytes are skipped without being extracted.
 
-    # Enough in flight that the workers keep going while this process writes a whole group.
-    window = jobs * 4 + GROUP_DOCUMENTS
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(), initializer=_init_worker,
-                               initargs=(frozenset(known), published, source, gazetteer))
-    pending: deque[Future[Prepared]] = deque()
+    :raises WorkerError: a worker failed or died.
+    """
+    known = frozenset(known)
+    n_workers = jobs
+    ctx = _context()
+    tasks, results = ctx.Queue(), ctx.Queue()
+    workers = [ctx.Process(target=_worker_main, args=(tasks, results, known, published, source, gazetteer),
+                           daemon=True) for _ in range(n_workers)]
+    for w in workers:
+        w.start()
+    in_flight: dict[int, _Task] = {}  # by task id, in input order
+    with_workers = 0
+    next_id = 0
+    it = iter(inputs)
+    exhausted = False
+
+    def take() -> _Task | None:
+        nonlocal next_id, exhausted
+        items = [] if exhausted else list(islice(it, CHUNK))
+        if not items:
+            exhausted = True
+            return None
+        task = _Task(items)
+        in_flight[next_id] = task
+        next_id += 1
+        return task
+
+    def receive(block: bool) -> bool:
+        """Store one result from the workers; False if none came."""
+        nonlocal with_workers
+        try:
+            task_id, out, error = results.get(timeout=_POLL_SECONDS) if block else results.get_nowait()
+        except queue.Empty:
+            if block and not all(w.is_alive() for w in workers):
+                raise WorkerError("a worker process died") from None
+            return False
+        if error is not None:
+            raise WorkerError(f"a worker failed:\n{error}")
+        in_flight[task_id].results = out
+        with_workers -= 1
+        return True
+
+    head = 0
+    finished = False
     try:
-        it = iter(inputs)
-        for item in it:
-            pending.append(pool.submit(_prepare_in_worker, item))
-            if len(pending) >= window:
-                break
-        while pending:
-            result = pending.popleft().result()
-            nxt = next(it, None)
-            if nxt is not None:
-                pending.append(pool.submit(_prepare_in_worker, nxt))
-            yield result
+        while True:
+            while with_workers < n_workers * TASKS_PER_WORKER and len(in_flight) < WINDOW:
+                task = take()
+                if task is None:
+                    break
+                tasks.put((next_id - 1, task.items))
+                with_workers += 1
+            while receive(block=False):
+                pass
+            if head not in in_flight:
+                break  # every input is done
+            task = in_flight[head]
+            while task.results is None:
+                receive(block=True)
+            del in_flight[head]
+            head += 1
+            yield from task.results
+        finished = True
     finally:
-        for fut in pending:
-            fut.cancel()
-        pool.shutdown(wait=True, cancel_futures=True)
+        _stop(workers, tasks, results, gently=finished)
+
+
+def _stop(workers: list[Any], tasks: Any, results: Any, *, gently: bool) -> None:
+    """Let idle workers exit, or (after an error or an interrupt) stop them at once."""
+    if gently:
+        for _ in workers:
+            tasks.put(None)
+    for w in workers:
+        if gently:
+            w.join(timeout=10)
+        if w.is_alive():
+            w.terminate()
+        w.join()
+    for q in (tasks, results):
+        q.cancel_join_thread()
+        q.close()

@@ -64,49 +64,61 @@ def _refresh_streamed(conn: Connection, stmt: Any) -> tuple[RefreshCounts, set[K
                             Observation.measure, Observation.id)
     # Options on the statement only: the inserts and updates below must use ordinary cursors.
     rows = conn.execute(ordered.execution_options(stream_results=True, yield_per=2000))
-    batch: dict[Key, list[FactObservation]] = {}
+    batch: dict[Key, list[Any]] = {}
     for key, group in itertools.groupby(rows, key=_KEY_OF_ROW):
-        batch.update(_grouped(group))
+        batch[key] = list(group)
         seen.add(key)
         if len(batch) >= _BATCH_KEYS:
-            counts.add(_apply(conn, list(batch), batch))
+            counts.add(_apply(conn, list(batch), _grouped(conn, batch)))
             batch = {}
     if batch:
-        counts.add(_apply(conn, list(batch), batch))
+        counts.add(_apply(conn, list(batch), _grouped(conn, batch)))
     return counts, seen
 
 
+# Observation columns only: the article's body hash and the document's date and publication are
+# looked up once per batch (joining them row by row costs more than the whole rest of a refresh).
 _OBS_COLUMNS = (
-    Observation.id, Observation.document_id, Article.body_hash, Document.published, Document.source, Document.name,
-    Observation.value_exact, Observation.value_high_exact, Observation.unit, Observation.qualifier,
-    Observation.printed, Observation.zone_id, Observation.metric_id, Observation.period_id,
-    Observation.measure,
+    Observation.id, Observation.document_id, Observation.article_id, Observation.value_exact,
+    Observation.value_high_exact, Observation.unit, Observation.qualifier, Observation.printed,
+    Observation.zone_id, Observation.metric_id, Observation.period_id, Observation.measure,
 )
-
-
-_KEY_OF_ROW = operator.itemgetter(11, 12, 13, 14)  # zone_id, metric_id, period_id, measure
+_KEY_OF_ROW = operator.itemgetter(8, 9, 10, 11)  # zone_id, metric_id, period_id, measure
+_IN_CHUNK = 500
 
 
 def _as_date(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
-def _grouped(rows: Iterable[Any]) -> dict[Key, list[FactObservation]]:
-    groups: dict[Key, list[FactObservation]] = defaultdict(list)
-    # Plain tuple unpacking (in _OBS_COLUMNS order): attribute access on rows costs more here.
-    for (oid, document_id, body_hash, published, source, name, value_exact, value_high_exact, unit, qualifier,
-         printed, zone_id, metric_id, period_id, measure) in rows:
-        groups[(zone_id, metric_id, period_id, measure)].append(FactObservation(
-            id=oid, document_id=document_id, publication=source or name, body_hash=body_hash,
-            published=_as_date(published), value_exact=value_exact, value_high_exact=value_high_exact,
-            unit=unit, qualifier=qualifier, printed=printed,
-        ))
-    return groups
+def _lookup(conn: Connection, columns: tuple[Any, ...], id_column: Any, ids: set[int]) -> dict[int, tuple[Any, ...]]:
+    found: dict[int, tuple[Any, ...]] = {}
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), _IN_CHUNK):
+        stmt = select(id_column, *columns).where(id_column.in_(ordered[i:i + _IN_CHUNK]))
+        found.update((r[0], tuple(r[1:])) for r in conn.execute(stmt))
+    return found
+
+
+def _grouped(conn: Connection, batch: dict[Key, list[Any]]) -> dict[Key, list[FactObservation]]:
+    rows = [r for group in batch.values() for r in group]
+    bodies = _lookup(conn, (Article.body_hash,), Article.id, {r[2] for r in rows})
+    docs = _lookup(conn, (Document.published, Document.source, Document.name), Document.id, {r[1] for r in rows})
+    docs = {k: (_as_date(published), source or name) for k, (published, source, name) in docs.items()}
+    out: dict[Key, list[FactObservation]] = {}
+    for key, group in batch.items():
+        out[key] = [
+            FactObservation(id=oid, document_id=doc_id, publication=docs[doc_id][1], body_hash=bodies[art_id][0],
+                            published=docs[doc_id][0], value_exact=value_exact, value_high_exact=value_high_exact,
+                            unit=unit, qualifier=qualifier, printed=printed)
+            # Plain tuple unpacking (in _OBS_COLUMNS order): attribute access on rows costs more.
+            for (oid, doc_id, art_id, value_exact, value_high_exact, unit, qualifier, printed, *_k) in group
+        ]
+    return out
 
 
 def _base_select():  # type: ignore[no-untyped-def]
-    return (select(*_OBS_COLUMNS).join(Article, Article.id == Observation.article_id)
-            .join(Document, Document.id == Observation.document_id))
+    return select(*_OBS_COLUMNS)
 
 
 def _row(key: Key, s: FactSummary) -> dict[str, Any]:
