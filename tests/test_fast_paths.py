@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -90,24 +91,43 @@ def test_zone_matcher_survives_pickling_for_worker_processes() -> None:
     assert len(before) >= 2
 
 
-# -- facts: one figure printed by every observation ----------------------------------------------
-_FIGURES = [("909.4", None, "元", None, "909.4亿元"), ("48.3", None, "%", "约", "约48.3%"),
-            ("300", None, "个", "多", "300多个"), ("3", "5", "元", None, "3—5元"), ("0", None, "%", None, "0%")]
+# -- facts: folded as they stream, one representative per body and figure -----------------------
+_FIGURES = [("909.4", None, "元", None, "909.4亿元"), ("909", None, "元", "约", "约909亿元"),
+            ("48.3", None, "%", "约", "约48.3%"), ("300", None, "个", "多", "300多个"),
+            ("3", "5", "元", None, "3—5元"), ("0", None, "%", None, "0%"), ("912", None, "元", None, "912亿元")]
 
 
-@settings(max_examples=300, deadline=None)
-@given(figure=st.sampled_from(_FIGURES),
-       sources=st.lists(st.tuples(st.integers(1, 4), st.integers(1, 3), st.integers(0, 40)), min_size=1, max_size=8))
-def test_same_figure_shortcut_equals_the_general_rule(figure: tuple[str, str | None, str, str | None, str],
-                                                     sources: list[tuple[int, int, int]]) -> None:
+def _reference_summary(obs: list[object]) -> object:
+    """The rule applied to every observation, with no folding."""
+    from zonedb.facts import FactSummary, _mixed, _text
+
+    obs = sorted(obs, key=lambda o: o.id)  # type: ignore[attr-defined]
+    status, best, bounds = _mixed(obs)  # type: ignore[arg-type]
+    return FactSummary(
+        status=status, best_observation_id=best.id, value_exact=best.value_exact, unit=best.unit,
+        qualifier=best.qualifier, printed=best.printed, value_low_exact=_text(bounds.low),
+        value_high_exact=_text(bounds.high), n_observations=len(obs),
+        n_sources=len({o.body_hash for o in obs}), n_documents=len({o.document_id for o in obs}),
+        n_publications=len({o.publication for o in obs}),
+        n_values=len({(o.unit, Decimal(o.value_exact), o.value_high_exact, o.qualifier) for o in obs}),
+        first_published=min(o.published for o in obs), last_published=max(o.published for o in obs))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(_FIGURES) - 1), st.integers(1, 4), st.integers(1, 3),
+                          st.integers(0, 40)), min_size=1, max_size=12),
+       st.booleans())
+def test_folded_summary_equals_the_rule_on_every_observation(
+        sources: list[tuple[int, int, int, int]], one_figure: bool) -> None:
     from datetime import timedelta
 
-    from zonedb.facts import FactObservation, _summarize_mixed, summarize
+    from zonedb.facts import FactObservation, summarize
 
-    value, high, unit, qualifier, printed = figure
-    obs = [FactObservation(id=i + 1, document_id=doc, publication=f"p{doc % 2}", body_hash=f"b{body}",
-                           published=date(2024, 1, 1) + timedelta(days=day), value_exact=value,
-                           value_high_exact=high, unit=unit, qualifier=qualifier, printed=printed)
-           for i, (body, doc, day) in enumerate(sources)]
-    assert summarize(obs) == _summarize_mixed(obs)
-    assert summarize(obs).status == ("single" if len({o.body_hash for o in obs}) == 1 else "agree")
+    obs = []
+    for i, (fig, body, doc, day) in enumerate(sources):
+        value, high, unit, qualifier, printed = _FIGURES[0 if one_figure else fig]
+        obs.append(FactObservation(id=i + 1, document_id=doc, publication=f"p{doc % 2}", body_hash=f"b{body}",
+                                   published=date(2024, 1, 1) + timedelta(days=day), value_exact=value,
+                                   value_high_exact=high, unit=unit, qualifier=qualifier, printed=printed))
+    assert summarize(obs) == _reference_summary(obs)
+    assert summarize(reversed(obs)) == summarize(obs)

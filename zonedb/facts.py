@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from functools import lru_cache
 
 from zonedb.numbers import decimal_text
@@ -216,46 +216,91 @@ def summarize(observations: Iterable[FactObservation]) -> FactSummary:
 
     :raises ValueError: no observations.
     """
-    obs = sorted(observations, key=lambda o: o.id)
-    if not obs:
-        raise ValueError("a fact needs at least one observation")
-    if len({(o.unit, o.value_exact, o.value_high_exact, o.qualifier, o.printed) for o in obs}) == 1:
-        return _summarize_same(obs)
-    return _summarize_mixed(obs)
+    acc = FactAccumulator()
+    for o in observations:
+        acc.add(o)
+    return acc.summary()
 
 
-def _summary(obs: list[FactObservation], status: str, best: FactObservation, bounds: Interval,
-             n_sources: int) -> FactSummary:
-    return FactSummary(
-        status=status,
-        best_observation_id=best.id,
-        value_exact=best.value_exact,
-        unit=best.unit,
-        qualifier=best.qualifier,
-        printed=best.printed,
-        value_low_exact=_text(bounds.low),
-        value_high_exact=_text(bounds.high),
-        n_observations=len(obs),
-        n_sources=n_sources,
-        n_documents=len({o.document_id for o in obs}),
-        n_publications=len({o.publication for o in obs}),
-        n_values=len({(o.unit, Decimal(o.value_exact), o.value_high_exact, o.qualifier) for o in obs}),
-        first_published=min(o.published for o in obs),
-        last_published=max(o.published for o in obs),
-    )
+class FactAccumulator:
+    """The observations of one key, folded as they stream in, in memory that does not grow with
+    repeats: one representative per article body and printed figure (the one the rule would pick
+    among them: latest issue, then earliest printed), plus the counts.  A key printed in a
+    hundred thousand copies of the same article costs no more than one."""
+
+    def __init__(self) -> None:
+        self._reps: dict[tuple[Any, ...], FactObservation] = {}  # by body and printed figure
+        self.n_observations = 0
+        self._documents: set[int] = set()
+        self._publications: set[str] = set()
+        self._first: dt.date | None = None
+        self._last: dt.date | None = None
+
+    def add(self, o: FactObservation) -> None:
+        self.add_many((o,))
+
+    def add_many(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Add observations given as :class:`FactObservation` or as plain tuples in its field
+        order (a refresh folds hundreds of thousands; only representatives become objects)."""
+        reps, documents, publications = self._reps, self._documents, self._publications
+        first, last, n = self._first, self._last, 0
+        for row in rows:
+            n += 1
+            oid, document_id, publication, body_hash, published, value, high, unit, qualifier, printed = row
+            documents.add(document_id)
+            publications.add(publication)
+            if first is None or published < first:
+                first = published
+            if last is None or published > last:
+                last = published
+            figure = (body_hash, value, high, unit, qualifier, printed)
+            rep = reps.get(figure)
+            if rep is None or published > rep.published or (published == rep.published and oid < rep.id):
+                reps[figure] = row if isinstance(row, FactObservation) else FactObservation._make(row)
+        self.n_observations += n
+        self._first, self._last = first, last
+
+    def summary(self) -> FactSummary:
+        """:raises ValueError: nothing was added."""
+        if not self._reps:
+            raise ValueError("a fact needs at least one observation")
+        obs = sorted(self._reps.values(), key=lambda o: o.id)
+        if len({(o.unit, o.value_exact, o.value_high_exact, o.qualifier, o.printed) for o in obs}) == 1:
+            status, best, bounds = _same(obs)
+        else:
+            status, best, bounds = _mixed(obs)
+        assert self._first is not None and self._last is not None
+        return FactSummary(
+            status=status,
+            best_observation_id=best.id,
+            value_exact=best.value_exact,
+            unit=best.unit,
+            qualifier=best.qualifier,
+            printed=best.printed,
+            value_low_exact=_text(bounds.low),
+            value_high_exact=_text(bounds.high),
+            n_observations=self.n_observations,
+            n_sources=len({o.body_hash for o in obs}),
+            n_documents=len(self._documents),
+            n_publications=len(self._publications),
+            n_values=len({(o.unit, Decimal(o.value_exact), o.value_high_exact, o.qualifier) for o in obs}),
+            first_published=self._first,
+            last_published=self._last,
+        )
 
 
-def _summarize_same(obs: list[FactObservation]) -> FactSummary:
+def _same(obs: list[FactObservation]) -> tuple[str, FactObservation, Interval]:
     """Every observation prints the same figure (the common case: one figure reprinted across
     issues): the general rule reduces to every body supporting it and the latest issue's
     earliest observation being the best."""
     n_sources = len({o.body_hash for o in obs})
     latest = max(o.published for o in obs)
     best = next(o for o in obs if o.published == latest)  # obs are sorted by id
-    return _summary(obs, "single" if n_sources == 1 else "agree", best, best.interval, n_sources)
+    return ("single" if n_sources == 1 else "agree"), best, best.interval
 
 
-def _summarize_mixed(obs: list[FactObservation]) -> FactSummary:
+def _mixed(obs: list[FactObservation]) -> tuple[str, FactObservation, Interval]:
+    """The general rule (status, best observation, bounds) for ``obs`` sorted by id."""
     by_body: dict[str, list[FactObservation]] = {}
     for o in obs:
         by_body.setdefault(o.body_hash, []).append(o)
@@ -287,6 +332,5 @@ def _summarize_mixed(obs: list[FactObservation]) -> FactSummary:
     best = min(candidates, key=lambda o: (-support(o), precision(o), -o.published.toordinal(), o.id))
     bounds = interval[best.id]
     if regions:
-        region = next(r for r in regions if r.intersect(bounds) is not None)
-        bounds = region
-    return _summary(obs, status, best, bounds, len(by_body))
+        bounds = next(r for r in regions if r.intersect(bounds) is not None)
+    return status, best, bounds

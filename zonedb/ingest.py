@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import sys
 import time
@@ -26,13 +27,19 @@ from zonedb.extract import Candidate, Extractor
 from zonedb.gazetteer import Gazetteer, default_gazetteer
 from zonedb.numbers import decimal_text
 from zonedb.search import segment_text
-from zonedb.sources import SourceDocument, read_document
+from zonedb.sources import MEDIA_TEXT, SourceDocument, read_document, sniff_format
+from zonedb.sources._text import iter_decoded
 from zonedb.store.database import Database
 from zonedb.store.facts import finish_ingest, last_observation_id
 from zonedb.store.models import Document
 from zonedb.store.writer import ArticleRow, KeyCache, ObservationRow, write_documents
 
 STDIN = "-"
+# Plain-text files larger than this are hashed, decoded and extracted piece by piece, in
+# memory that does not grow with the file (other formats need the whole file to parse).
+LARGE_FILE_BYTES = 32 * 1024 * 1024
+# A large file is cut into segments of about this many characters, at line breaks.
+SEGMENT_CHARS = 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +53,17 @@ class InputFile:
         if self.path is None:
             return sys.stdin.buffer.read()
         return Path(self.path).read_bytes()
+
+    def is_large(self) -> bool:
+        """A file over :data:`LARGE_FILE_BYTES` (read in pieces when it is plain text)."""
+        return self.path is not None and os.path.getsize(self.path) > LARGE_FILE_BYTES
+
+    def chunks(self, size: int = 1 << 22) -> Iterator[bytes]:
+        """The file's bytes, ``size`` at a time."""
+        assert self.path is not None
+        with open(self.path, "rb") as f:
+            while chunk := f.read(size):
+                yield chunk
 
 
 @dataclass
@@ -170,6 +188,7 @@ class ExtractedDocument:
 
     document: dict[str, object]
     articles: Iterable[ArticleRow]  # a list, or a generator that extracts while it is written
+    size: int  # characters of text (bytes of a file read in pieces): decides how it is written
 
 
 def extract_document(name: str, path: str | None, data: bytes, *, published: dt.date | None,
@@ -190,7 +209,7 @@ def extract_document(name: str, path: str | None, data: bytes, *, published: dt.
         "published": date, "published_from": origin, "title": doc.title, "url": doc.url,
         "text": doc.text,
     }
-    return ExtractedDocument(record, articles if lazy else list(articles))
+    return ExtractedDocument(record, articles if lazy else list(articles), len(doc.text))
 
 
 MAX_ARTICLE_CHARS = 50_000
@@ -212,17 +231,81 @@ def bounded(text: str, spans: Iterable[ArticleSpan], limit: int = MAX_ARTICLE_CH
 
 
 def _article_rows(doc: SourceDocument, date: dt.date, extractor: Extractor) -> Iterator[ArticleRow]:
-    for seq, span in enumerate(bounded(doc.text, split_articles(doc.text)), start=1):
-        body = doc.text[span.start : span.end]
-        title = span.title if seq > 1 or span.title else doc.title
-        cands = extractor.extract(body, date, title)
-        rows = [_observation_row(c, extractor.gaz) for c in cands]
-        yield ArticleRow(
-            seq=seq, title=title, body=body, doc_start=span.start, doc_end=span.end,
-            page=_page_of(doc, span.start), zone_key=next((c.zone_key for c in cands if c.zone_inferred), None),
-            body_hash=body_hash(body), observations=rows,
-            title_seg=segment_text(title or ""), body_seg=segment_text(body),
-        )
+    return _segment_rows([(0, doc.text)], doc, date, extractor)
+
+
+def _segment_rows(segments: Iterable[tuple[int, str]], doc: SourceDocument, date: dt.date,
+                  extractor: Extractor) -> Iterator[ArticleRow]:
+    """Articles of a document given as (offset, text) segments that follow one another."""
+    seq = 0
+    for base, text in segments:
+        for span in bounded(text, split_articles(text)):
+            seq += 1
+            body = text[span.start : span.end]
+            title = span.title if seq > 1 or span.title else doc.title
+            cands = extractor.extract(body, date, title)
+            rows = [_observation_row(c, extractor.gaz) for c in cands]
+            yield ArticleRow(
+                seq=seq, title=title, body=body, doc_start=base + span.start, doc_end=base + span.end,
+                page=_page_of(doc, base + span.start),
+                zone_key=next((c.zone_key for c in cands if c.zone_inferred), None),
+                body_hash=body_hash(body), observations=rows,
+                title_seg=segment_text(title or ""), body_seg=segment_text(body),
+            )
+
+
+def _segments(pieces: Iterable[str], first: str = "") -> Iterator[tuple[int, str]]:
+    """Re-cut a stream of text pieces into (offset, segment) of about :data:`SEGMENT_CHARS`
+    characters, each ending at a line break when the text has one."""
+    buffer, base = first, 0
+    for piece in pieces:
+        buffer += piece
+        while len(buffer) >= SEGMENT_CHARS:
+            cut = buffer.rfind("\n", SEGMENT_CHARS // 2, SEGMENT_CHARS) + 1 or SEGMENT_CHARS
+            yield base, buffer[:cut]
+            base += cut
+            buffer = buffer[cut:]
+    if buffer:
+        yield base, buffer
+
+
+def extract_large_text(item: InputFile, digest: str, *, published: dt.date | None, source: str | None,
+                       extractor: Extractor) -> ExtractedDocument:
+    """Extract a large plain-text file piece by piece; its articles come as a generator.
+
+    The document row keeps no copy of the whole text (``text`` is empty): its articles hold
+    every line of it, at their offsets.
+    """
+    encoding, pieces = iter_decoded(item.chunks(), item.name)
+    first = ""
+    for piece in pieces:  # enough text to find a dateline
+        first += piece
+        if len(first) >= SEGMENT_CHARS:
+            break
+    if not first.strip():
+        raise EmptyInputError(item.name, "empty file")
+    head = SourceDocument(text=first, encoding=encoding, media_type=MEDIA_TEXT)
+    date, origin = publication_date(item.name, head, published)
+    record = {
+        "name": item.name, "path": item.path, "sha256": digest, "encoding": encoding,
+        "media_type": MEDIA_TEXT, "source": source, "published": date, "published_from": origin,
+        "title": None, "url": None, "text": "",
+    }
+    segments = _segments(pieces, first)
+    return ExtractedDocument(record, _segment_rows(segments, head, date, extractor), os.path.getsize(str(item.path)))
+
+
+def _file_digest(item: InputFile) -> str:
+    h = hashlib.sha256()
+    for chunk in item.chunks():
+        h.update(chunk)
+    return h.hexdigest()
+
+
+def _is_plain_text(item: InputFile) -> bool:
+    assert item.path is not None
+    with open(item.path, "rb") as f:
+        return sniff_format(f.read(1 << 16)) == MEDIA_TEXT
 
 
 Prepared = tuple[str | None, "ExtractedDocument | Outcome"]
@@ -231,20 +314,30 @@ Prepared = tuple[str | None, "ExtractedDocument | Outcome"]
 def prepare_file(item: InputFile, known: set[str] | frozenset[str], *, published: dt.date | None,
                  source: str | None, extractor: Extractor, lazy: bool = False) -> Prepared:
     """Read, hash and extract one input (pure: no database; ``lazy``: see :func:`extract_document`).
+    A large plain-text file (over :data:`LARGE_FILE_BYTES`) is read in pieces; lazily, its
+    articles are extracted while they are written, and a decoding error found on the way is
+    raised then (:class:`InputError`).
 
     Returns ``(sha256, extracted document)``, or ``(sha256 or None, outcome)`` for a file
     that is already stored, empty or unreadable.
     """
     try:
-        data = item.read()
+        large = item.is_large() and _is_plain_text(item)
+        data = b"" if large else item.read()
+        digest = _file_digest(item) if large else hashlib.sha256(data).hexdigest()
     except OSError as exc:
         return None, Outcome(item.name, "failed", f"cannot read: {exc.strerror or exc}")
-    digest = hashlib.sha256(data).hexdigest()
     if digest in known:
         return digest, Outcome(item.name, "skipped", "already ingested (same bytes)")
     try:
+        if large:
+            extracted = extract_large_text(item, digest, published=published, source=source, extractor=extractor)
+            return digest, extracted if lazy else ExtractedDocument(extracted.document, list(extracted.articles),
+                                                                    extracted.size)
         return digest, extract_document(item.name, item.path, data, published=published,
                                         source=source, extractor=extractor, lazy=lazy)
+    except OSError as exc:
+        return digest, Outcome(item.name, "failed", f"cannot read: {exc.strerror or exc}")
     except EmptyInputError as exc:
         return digest, Outcome(item.name, "empty", exc.reason)
     except InputError as exc:
@@ -276,6 +369,12 @@ def _write_group(db: Database, cache: KeyCache, group: list[_Pending]) -> dict[s
             stored = set(conn.execute(select(Document.sha256).where(Document.sha256.in_(digests))).scalars())
             todo = [p for p in group if p.digest not in stored]
             counts = write_documents(conn, cache, [(p.document, p.articles) for p in todo], index=True)
+    except (InputError, OSError) as exc:  # found while a large file was read as it was written
+        cache.clear()
+        if len(group) != 1:
+            raise
+        reason = exc.reason if isinstance(exc, InputError) else f"cannot read: {exc.strerror or exc}"
+        return {group[0].digest: Outcome(group[0].item.name, "failed", reason)}
     except IntegrityError:
         cache.clear()
         if len(group) == 1:
@@ -341,7 +440,7 @@ def iter_ingest(db: Database, inputs: list[InputFile], *, published: dt.date | N
         else:
             assert digest is not None
             known.add(digest)
-            size = len(str(extracted.document["text"]))
+            size = extracted.size
             if size > GROUP_CHARS:  # alone, extracted while it is written
                 yield from flush()
                 queue.append(entry := _Pending(item, digest, extracted.document, extracted.articles))

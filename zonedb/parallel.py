@@ -22,12 +22,12 @@ import signal
 import traceback
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from zonedb.errors import ZonedbError
 
 if TYPE_CHECKING:
+    from zonedb.extract import Extractor
     from zonedb.gazetteer import Gazetteer
     from zonedb.ingest import InputFile, Prepared
 
@@ -73,6 +73,13 @@ def _worker_main(tasks: Any, results: Any, known: frozenset[str], published: dt.
     results.join_thread()
 
 
+def _is_large(item: InputFile) -> bool:
+    try:
+        return item.is_large()
+    except OSError:
+        return False  # reported by name when the file is read
+
+
 def _context() -> multiprocessing.context.BaseContext:
     # fork starts workers in milliseconds with the reference data already loaded; elsewhere
     # (macOS, Windows) the platform default is used.
@@ -87,6 +94,7 @@ class _Task:
 
     items: list[InputFile]
     results: list[Prepared] | None = None
+    local: bool = False  # a large file, left to this process (it is extracted while written)
 
 
 def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], *,
@@ -99,6 +107,10 @@ def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], 
 
     :raises WorkerError: a worker failed or died.
     """
+    from zonedb.extract import Extractor
+    from zonedb.gazetteer import default_gazetteer
+    from zonedb.ingest import prepare_file
+
     known = frozenset(known)
     n_workers = jobs
     ctx = _context()
@@ -107,19 +119,35 @@ def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], 
                            daemon=True) for _ in range(n_workers)]
     for w in workers:
         w.start()
+    extractor: Extractor | None = None
     in_flight: dict[int, _Task] = {}  # by task id, in input order
     with_workers = 0
     next_id = 0
     it = iter(inputs)
     exhausted = False
 
+    carry: list[InputFile] = []
+
     def take() -> _Task | None:
+        """The next few inputs as one task; a large file is a task of its own, done here."""
         nonlocal next_id, exhausted
-        items = [] if exhausted else list(islice(it, CHUNK))
+        items: list[InputFile] = []
+        local = False
+        while len(items) < CHUNK:
+            item = carry.pop() if carry else next(it, None)
+            if item is None:
+                exhausted = True
+                break
+            if _is_large(item):
+                if items:
+                    carry.append(item)
+                else:
+                    items, local = [item], True
+                break
+            items.append(item)
         if not items:
-            exhausted = True
             return None
-        task = _Task(items)
+        task = _Task(items, local=local)
         in_flight[next_id] = task
         next_id += 1
         return task
@@ -143,17 +171,23 @@ def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], 
     finished = False
     try:
         while True:
-            while with_workers < n_workers * TASKS_PER_WORKER and len(in_flight) < WINDOW:
+            while not exhausted and with_workers < n_workers * TASKS_PER_WORKER and len(in_flight) < WINDOW:
                 task = take()
                 if task is None:
                     break
-                tasks.put((next_id - 1, task.items))
-                with_workers += 1
+                if not task.local:
+                    tasks.put((next_id - 1, task.items))
+                    with_workers += 1
             while receive(block=False):
                 pass
             if head not in in_flight:
                 break  # every input is done
             task = in_flight[head]
+            if task.local:  # a large file: read and extracted here while it is written
+                if extractor is None:
+                    extractor = Extractor(gazetteer or default_gazetteer())
+                task.results = [prepare_file(task.items[0], known, published=published, source=source,
+                                             extractor=extractor, lazy=True)]
             while task.results is None:
                 receive(block=True)
             del in_flight[head]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from zonedb.errors import EmptyInputError, InputError
 from zonedb.sources._charfreq import SIMPLIFIED, TRADITIONAL
@@ -192,3 +193,68 @@ def _decode(data: bytes, name: str) -> tuple[str, str]:
         raise InputError(name, BINARY if saw_binary or _control_bytes(data) else UNDECODABLE)
     _score, _rank, codec, text = max(candidates)
     return text, codec
+
+
+# -- large files, decoded piece by piece --------------------------------------------------------
+SAMPLE_BYTES = 1 << 20  # what the encoding is judged on when a file is read in pieces
+_LOW_BYTE_TAIL = re.compile(rb"[\x00-\x3f][\x40-\xff]*\Z")
+
+
+def _sample_for_detection(head: bytes) -> bytes:
+    """A prefix of ``head`` that ends on a character boundary in every candidate encoding."""
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE) or b"\x00" in head[:4096]:
+        return head[: len(head) - len(head) % 4]  # UTF-16/32: whole code units
+    # A byte below 0x40 (line breaks, spaces, digits, ASCII punctuation) is never inside a
+    # UTF-8, GB18030 or Big5 character: cut right after the last one.
+    last = _LOW_BYTE_TAIL.search(head)
+    return head[: last.start() + 1] if last else head
+
+
+def iter_decoded(chunks: Iterator[bytes], name: str) -> tuple[str, Iterator[str]]:
+    """Decode a large file given as byte chunks: return its encoding (judged on the first
+    :data:`SAMPLE_BYTES`, as :func:`decode_text` judges a whole file) and an iterator of text
+    pieces with newlines normalised.  Memory holds one chunk at a time.
+
+    Raises :class:`InputError` (while iterating, too) for binary, truncated or undecodable data.
+    """
+    head = b""
+    for chunk in chunks:
+        head += chunk
+        if len(head) >= SAMPLE_BYTES:
+            break
+    sample = _sample_for_detection(head)
+    if not sample.strip():
+        raise EmptyInputError(name, "empty file") if not head.strip() else InputError(name, UNDECODABLE)
+    _text, encoding = _decode(sample, name)
+    return encoding, _pieces(head, chunks, encoding, name)
+
+
+def _pieces(head: bytes, rest: Iterator[bytes], encoding: str, name: str) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = 0
+    carry = ""  # a trailing \r waits for the next piece: it may start a \r\n
+    for data, final in _with_final(head, rest):
+        try:
+            text = decoder.decode(data, final=final)
+        except UnicodeDecodeError as err:
+            if final and encoding == "utf-8" and "unexpected end of data" in err.reason:
+                raise InputError(name, TRUNCATED_UTF8) from None
+            raise InputError(name, f"cannot decode as {encoding} at byte {offset + err.start}") from None
+        offset += len(data)
+        if looks_binary(text):
+            raise InputError(name, BINARY)
+        text = carry + text
+        carry = "\r" if text.endswith("\r") and not final else ""
+        if carry:
+            text = text[:-1]
+        if text:
+            yield normalise_newlines(text)
+
+
+def _with_final(head: bytes, rest: Iterator[bytes]) -> Iterator[tuple[bytes, bool]]:
+    """``head`` then every chunk of ``rest``, each with a flag telling whether it is the last."""
+    current = head
+    for chunk in rest:
+        yield current, False
+        current = chunk
+    yield current, True

@@ -20,7 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, select, text, update
 
-from zonedb.facts import FactObservation, FactSummary, summarize
+from zonedb.facts import FactAccumulator, FactSummary
 from zonedb.store.models import Article, Document, Fact, Observation
 from zonedb.store.queries import metric_ids, zone_ids
 
@@ -56,23 +56,35 @@ class RefreshCounts:
 _BATCH_KEYS = 2000  # keys summarised and written per step, so memory stays bounded
 
 
+_ROW_CHUNK = 20_000  # observation rows resolved (bodies, documents) and folded per step
+
+
 def _refresh_streamed(conn: Connection, stmt: Any) -> tuple[RefreshCounts, set[Key]]:
     """Summarise the observations of ``stmt`` key by key as they stream in (ordered by key)
-    and write the facts in batches; return the counts and the keys seen."""
+    and write the facts in batches; return the counts and the keys seen.  Rows are folded into
+    one accumulator per key a few thousand at a time, so memory stays bounded however many
+    observations a key has."""
     counts, seen = RefreshCounts(), set()
     ordered = stmt.order_by(Observation.zone_id, Observation.metric_id, Observation.period_id.nulls_first(),
                             Observation.measure, Observation.id)
     # Options on the statement only: the inserts and updates below must use ordinary cursors.
     rows = conn.execute(ordered.execution_options(stream_results=True, yield_per=2000))
-    batch: dict[Key, list[Any]] = {}
+    batch: dict[Key, FactAccumulator] = {}
+    pending: list[Any] = []
     for key, group in itertools.groupby(rows, key=_KEY_OF_ROW):
-        batch[key] = list(group)
-        seen.add(key)
         if len(batch) >= _BATCH_KEYS:
-            counts.add(_apply(conn, list(batch), _grouped(conn, batch)))
+            _fold(conn, batch, pending)
+            counts.add(_apply(conn, list(batch), {k: acc.summary() for k, acc in batch.items()}))
             batch = {}
+        batch[key] = FactAccumulator()
+        seen.add(key)
+        while chunk := list(itertools.islice(group, _ROW_CHUNK)):
+            pending.extend(chunk)
+            if len(pending) >= _ROW_CHUNK:
+                _fold(conn, batch, pending)
     if batch:
-        counts.add(_apply(conn, list(batch), _grouped(conn, batch)))
+        _fold(conn, batch, pending)
+        counts.add(_apply(conn, list(batch), {k: acc.summary() for k, acc in batch.items()}))
     return counts, seen
 
 
@@ -100,21 +112,25 @@ def _lookup(conn: Connection, columns: tuple[Any, ...], id_column: Any, ids: set
     return found
 
 
-def _grouped(conn: Connection, batch: dict[Key, list[Any]]) -> dict[Key, list[FactObservation]]:
-    rows = [r for group in batch.values() for r in group]
+def _fold(conn: Connection, batch: dict[Key, FactAccumulator], rows: list[Any]) -> None:
+    """Add ``rows`` to their keys' accumulators (looking up bodies and documents once) and
+    empty ``rows``."""
+    if not rows:
+        return
     bodies = _lookup(conn, (Article.body_hash,), Article.id, {r[2] for r in rows})
-    docs = _lookup(conn, (Document.published, Document.source, Document.name), Document.id, {r[1] for r in rows})
-    docs = {k: (_as_date(published), source or name) for k, (published, source, name) in docs.items()}
-    out: dict[Key, list[FactObservation]] = {}
-    for key, group in batch.items():
-        out[key] = [
-            FactObservation(id=oid, document_id=doc_id, publication=docs[doc_id][1], body_hash=bodies[art_id][0],
-                            published=docs[doc_id][0], value_exact=value_exact, value_high_exact=value_high_exact,
-                            unit=unit, qualifier=qualifier, printed=printed)
-            # Plain tuple unpacking (in _OBS_COLUMNS order): attribute access on rows costs more.
-            for (oid, doc_id, art_id, value_exact, value_high_exact, unit, qualifier, printed, *_k) in group
-        ]
-    return out
+    docs = {k: (_as_date(published), source or name) for k, (published, source, name) in
+            _lookup(conn, (Document.published, Document.source, Document.name), Document.id,
+                    {r[1] for r in rows}).items()}
+    by_key: dict[Key, list[tuple[Any, ...]]] = {}
+    # Plain tuples in FactObservation's field order (unpacked in _OBS_COLUMNS order).
+    for (oid, doc_id, art_id, value_exact, value_high_exact, unit, qualifier, printed, *key) in rows:
+        published, publication = docs[doc_id]
+        by_key.setdefault(tuple(key), []).append(  # type: ignore[arg-type]
+            (oid, doc_id, publication, bodies[art_id][0], published, value_exact, value_high_exact, unit,
+             qualifier, printed))
+    for key, observations in by_key.items():
+        batch[key].add_many(observations)
+    rows.clear()
 
 
 def _base_select():  # type: ignore[no-untyped-def]
@@ -139,7 +155,8 @@ _COMPARED = ("status", "best_observation_id", "value_exact", "unit", "qualifier"
              "n_values", "first_published", "last_published")
 
 
-def _apply(conn: Connection, keys: Iterable[Key], groups: dict[Key, list[FactObservation]]) -> RefreshCounts:
+def _apply(conn: Connection, keys: Iterable[Key], summaries: dict[Key, FactSummary]) -> RefreshCounts:
+    """Write the facts of ``keys``: insert, update or (for a key without a summary) delete."""
     counts = RefreshCounts()
     wanted = {fact_key(k): k for k in sorted(set(keys), key=_order)}
     existing: dict[str, dict[str, Any]] = {}
@@ -150,13 +167,13 @@ def _apply(conn: Connection, keys: Iterable[Key], groups: dict[Key, list[FactObs
         existing.update({r["key"]: dict(r) for r in conn.execute(stmt).mappings()})
     inserts, updates, deletes = [], [], []
     for name, key in wanted.items():
-        group = groups.get(key)
+        summary = summaries.get(key)
         old = existing.get(name)
-        if not group:
+        if summary is None:
             if old is not None:
                 deletes.append(old["id"])
             continue
-        new = _row(key, summarize(group))
+        new = _row(key, summary)
         if old is None:
             inserts.append(new)
         elif any(_same(old[c]) != _same(new[c]) for c in _COMPARED):
