@@ -126,13 +126,14 @@ def ingest(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no per-file lines.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1,
                                       help="Worker processes that read and extract files in parallel; "
-                                           "documents are still written one by one, in input order.")] = 1,
+                                           "documents are still written in input order.")] = 1,
 ) -> None:
     """Extract every figure from text, PDF, HTML or .docx files into the database.
 
     Identical files are stored once, so running the same ingest again adds nothing.
-    Each document is written in one transaction; a file that cannot be read is reported
-    by name and the others still go in (exit code 1 if any file failed).
+    Documents are written in transactions that never hold half a document; a file that
+    cannot be read is reported by name and the others still go in (exit code 1 if any file
+    failed).  Plain-text files over 32 MB are read piece by piece, in bounded memory.
 
     Example: zonedb ingest papers/ --published 2024-09-10 --source 科学导报 --db zones.sqlite
     """

@@ -222,7 +222,7 @@ def iter_decoded(chunks: Iterator[bytes], name: str) -> tuple[str, Iterator[str]
         head += chunk
         if len(head) >= SAMPLE_BYTES:
             break
-    sample = _sample_for_detection(head)
+    sample = _sample_for_detection(head[:SAMPLE_BYTES])
     if not sample.strip():
         raise EmptyInputError(name, "empty file") if not head.strip() else InputError(name, UNDECODABLE)
     _text, encoding = _decode(sample, name)
