@@ -32,8 +32,10 @@ if TYPE_CHECKING:
     from zonedb.ingest import InputFile, Prepared
 
 CHUNK = 4  # files per task: a task costs a round trip between processes
-TASKS_PER_WORKER = 4  # tasks handed to each worker ahead, so none waits for the writer
-WINDOW = 32  # tasks in flight in all, sent or done and not yet written (bounds memory)
+TASKS_PER_WORKER = 32  # tasks queued per worker: enough to outlast the writer's longest group
+WINDOW = 128  # tasks in flight in all, sent or done and not yet written (bounds memory)
+BYTES_IN_FLIGHT = 32 * 1024 * 1024  # input bytes in flight at most (beyond one task)
+WORKER_NICENESS = 5
 _POLL_SECONDS = 1.0  # how often a wait for a worker checks that the workers are alive
 
 
@@ -45,6 +47,9 @@ def _worker_main(tasks: Any, results: Any, known: frozenset[str], published: dt.
                  source: str | None, gazetteer: Gazetteer | None) -> None:
     # Ctrl-C is the parent's to handle: it stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(os, "nice"):
+        # The writer comes first: when it waits for the processor, every worker soon waits too.
+        os.nice(WORKER_NICENESS)
     from zonedb.extract import Extractor
     from zonedb.gazetteer import default_gazetteer
     from zonedb.ingest import prepare_file
@@ -73,6 +78,13 @@ def _worker_main(tasks: Any, results: Any, known: frozenset[str], published: dt.
     results.join_thread()
 
 
+def _size(item: InputFile) -> int:
+    try:
+        return os.path.getsize(item.path) if item.path is not None else 0
+    except OSError:
+        return 0
+
+
 def _is_large(item: InputFile) -> bool:
     try:
         return item.is_large()
@@ -95,6 +107,7 @@ class _Task:
     items: list[InputFile]
     results: list[Prepared] | None = None
     local: bool = False  # a large file, left to this process (it is extracted while written)
+    size: int = 0  # bytes of the files
 
 
 def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], *,
@@ -114,6 +127,13 @@ def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], 
     known = frozenset(known)
     n_workers = jobs
     ctx = _context()
+    if ctx.get_start_method() == "fork":
+        # Forked workers inherit the reference data and the segmenter's dictionary (sharing their
+        # memory) instead of each loading them before its first file.
+        from zonedb.segment import tokenizer
+
+        gazetteer = gazetteer or default_gazetteer()
+        tokenizer()
     tasks, results = ctx.Queue(), ctx.Queue()
     workers = [ctx.Process(target=_worker_main, args=(tasks, results, known, published, source, gazetteer),
                            daemon=True) for _ in range(n_workers)]
@@ -127,10 +147,11 @@ def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], 
     exhausted = False
 
     carry: list[InputFile] = []
+    bytes_in_flight = 0
 
     def take() -> _Task | None:
         """The next few inputs as one task; a large file is a task of its own, done here."""
-        nonlocal next_id, exhausted
+        nonlocal next_id, exhausted, bytes_in_flight
         items: list[InputFile] = []
         local = False
         while len(items) < CHUNK:
@@ -147,8 +168,9 @@ def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], 
             items.append(item)
         if not items:
             return None
-        task = _Task(items, local=local)
+        task = _Task(items, local=local, size=sum(map(_size, items)))
         in_flight[next_id] = task
+        bytes_in_flight += task.size
         next_id += 1
         return task
 
@@ -171,7 +193,8 @@ def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], 
     finished = False
     try:
         while True:
-            while not exhausted and with_workers < n_workers * TASKS_PER_WORKER and len(in_flight) < WINDOW:
+            while (not exhausted and with_workers < n_workers * TASKS_PER_WORKER and len(in_flight) < WINDOW
+                   and bytes_in_flight < BYTES_IN_FLIGHT):
                 task = take()
                 if task is None:
                     break
@@ -191,6 +214,7 @@ def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], 
             while task.results is None:
                 receive(block=True)
             del in_flight[head]
+            bytes_in_flight -= task.size
             head += 1
             yield from task.results
         finished = True

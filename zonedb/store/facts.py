@@ -67,8 +67,7 @@ def _refresh_streamed(conn: Connection, stmt: Any) -> tuple[RefreshCounts, set[K
     counts, seen = RefreshCounts(), set()
     ordered = stmt.order_by(Observation.zone_id, Observation.metric_id, Observation.period_id.nulls_first(),
                             Observation.measure, Observation.id)
-    # Options on the statement only: the inserts and updates below must use ordinary cursors.
-    rows = conn.execute(ordered.execution_options(stream_results=True, yield_per=2000))
+    rows = _stream(conn, ordered)
     batch: dict[Key, FactAccumulator] = {}
     pending: list[Any] = []
     for key, group in itertools.groupby(rows, key=_KEY_OF_ROW):
@@ -86,6 +85,19 @@ def _refresh_streamed(conn: Connection, stmt: Any) -> tuple[RefreshCounts, set[K
         _fold(conn, batch, pending)
         counts.add(_apply(conn, list(batch), {k: acc.summary() for k, acc in batch.items()}))
     return counts, seen
+
+
+def _stream(conn: Connection, stmt: Any) -> Iterable[Any]:
+    """The rows of ``stmt`` as they come.  On SQLite they are the driver's own tuples, read on a
+    cursor of the same connection (a refresh streams hundreds of thousands: SQLAlchemy's row
+    objects cost more than the rest of the loop); elsewhere a server-side cursor."""
+    if conn.dialect.name == "sqlite":
+        compiled = stmt.compile(dialect=conn.dialect)
+        params = compiled.construct_params()
+        args = [params[name] for name in compiled.positiontup or ()]
+        return conn.connection.driver_connection.execute(str(compiled), args)  # type: ignore[union-attr]
+    # Options on the statement only: the inserts and updates of the refresh use ordinary cursors.
+    return conn.execute(stmt.execution_options(stream_results=True, yield_per=2000))
 
 
 # Observation columns only: the article's body hash and the document's date and publication are
