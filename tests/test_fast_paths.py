@@ -131,3 +131,11 @@ def test_folded_summary_equals_the_rule_on_every_observation(
                                    value_high_exact=high, unit=unit, qualifier=qualifier, printed=printed))
     assert summarize(obs) == _reference_summary(obs)
     assert summarize(reversed(obs)) == summarize(obs)
+
+
+@given(st.text(alphabet="某某科技有限公司集团股份ABCx1高平经开区完成，", max_size=40))
+def test_company_hint_is_implied_by_every_company_match(head: str) -> None:
+    from zonedb.extract import _COMPANY, _COMPANY_HINT
+
+    if _COMPANY.search(head):
+        assert _COMPANY_HINT.search(head)

@@ -68,6 +68,8 @@ COREF_WORDS = ("全区", "该区", "我区", "本区", "全市", "本市", "我�
 _COREF = re.compile("|".join(sorted(COREF_WORDS, key=len, reverse=True)))
 _UNITS_NOT_FIGURES = frozenset({"届"})
 _COMPANY = re.compile(r"[\u4e00-\u9fff]{2,}(?:有限公司|股份公司|集团|公司)|[A-Z][A-Za-z0-9]+(?=[\u4e00-\u9fff])")
+# Every _COMPANY match holds one of these: a cheap test before the pattern, which backtracks.
+_COMPANY_HINT = re.compile(r"公司|集团|[A-Z]")
 _PROJECT_AFTER = re.compile(r"^的[^，；。]{1,30}?(?:项目|工程|基地|中心)")
 # Words that open an indicator phrase without being part of it (as jieba tokens).
 _LEADING_TOKENS = frozenset(
@@ -425,7 +427,7 @@ class Extractor:
         if zone_idx is None:
             zone_idx = self._zone_after(ctx, q, s_end)
         head = sentence_head.lstrip("，,；; ")
-        if _COMPANY.match(head) or zone_idx is None and _COMPANY.search(head):
+        if _COMPANY_HINT.search(head) and (_COMPANY.match(head) or zone_idx is None and _COMPANY.search(head)):
             return None  # a company's own figure, not a zone's
         metric, metric_text, measure, modifiers = self._metric(ctx, q, s_start, prev_end, last_level_metric)
         if metric is None:
