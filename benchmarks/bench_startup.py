@@ -12,7 +12,7 @@ of them alike):
 
 Targets: ``zonedb --help`` < 2 × ``python -c pass`` + 0.15 s; ``zonedb query`` < 3 × ``import
 sqlalchemy``.  The script also checks, with ``python -X importtime``, that none of jieba,
-pdfminer, docx, lxml, readability, ahocorasick, alembic or rich is imported by ``--help``,
+pdfminer, docx, lxml, readability, ahocorasick_rs, rjieba, alembic or rich is imported by ``--help``,
 ``query`` or ``sql``, and prints the largest imports of ``zonedb query``.
 """
 
@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("jieba", "pdfminer", "docx", "lxml", "readability", "ahocorasick", "alembic", "rich")
+HEAVY = ("jieba", "pdfminer", "docx", "lxml", "readability", "ahocorasick_rs", "rjieba", "alembic", "rich")
 
 
 def zonedb_cmd(*args: str) -> list[str]:

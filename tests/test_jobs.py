@@ -116,7 +116,7 @@ def test_jobs_must_be_positive(tmp_path: Path, new_db: NewDb) -> None:
 
 
 # -- light paths stay light (module checks, no timings) -----------------------------------------
-HEAVY = ("jieba", "pdfminer", "docx", "lxml", "readability", "ahocorasick", "alembic")
+HEAVY = ("jieba", "pdfminer", "docx", "lxml", "readability", "ahocorasick_rs", "rjieba", "alembic")
 
 
 def _imported(*args: str) -> set[str]:

@@ -7,6 +7,7 @@ input, database problem), 2 a usage error, 130 interrupted.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import signal
 import sys
@@ -149,6 +150,7 @@ def ingest(
     totals = {"added": 0, "skipped": 0, "empty": 0, "failed": 0}
     n_articles = n_obs = 0
     show_bar = not quiet and len(inputs) > 1 and sys.stderr.isatty()
+    outcomes = None
     try:
         outcomes = iter_ingest(database, inputs, published=pub, source=source, jobs=jobs)
         if show_bar:
@@ -171,6 +173,8 @@ def ingest(
             n_articles += o.articles
             n_obs += o.observations
     except KeyboardInterrupt:
+        if outcomes is not None:
+            outcomes.close()  # stops --jobs workers now, not whenever the generator is collected
         _report_interrupt("interrupted: documents written so far are complete; "
                           "run the same command again to continue")
         raise typer.Exit(130) from None
@@ -393,13 +397,26 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         _report_interrupt()
-        sys.exit(130)
+        _exit_interrupted()
     except SystemExit as exc:
         # Typer turns a Ctrl-C outside a command's own handler (e.g. while the database is
         # being opened) into a silent exit 130: say why.
         if exc.code == 130:
             _report_interrupt()
+            _exit_interrupted()
         raise
+
+
+def _exit_interrupted() -> None:
+    # Everything is rolled back and closed by now.  Leave with 130 at once: a Ctrl-C that landed
+    # in the interpreter's own code can otherwise make it end "killed by SIGINT" at shutdown,
+    # after the message, as if nothing had handled it.
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(130)
 
 
 if __name__ == "__main__":

@@ -27,8 +27,7 @@ from zonedb.extract import Candidate, Extractor
 from zonedb.gazetteer import Gazetteer, default_gazetteer
 from zonedb.numbers import decimal_text
 from zonedb.search import segment_text
-from zonedb.sources import MEDIA_TEXT, SourceDocument, read_document, sniff_format
-from zonedb.sources._text import iter_decoded
+from zonedb.sources import MEDIA_TEXT, SourceDocument, iter_decoded, read_document, sniff_format
 from zonedb.store.database import Database
 from zonedb.store.facts import finish_ingest, last_observation_id
 from zonedb.store.models import Document

@@ -3,7 +3,9 @@
 ``--jobs N`` starts N worker processes.  Only the pure part of an ingest runs in the workers
 (read the bytes, hash, decode, split into articles, extract observations); this process keeps
 the database and writes the documents in input order, exactly as a one-process ingest does.
-Writing costs a fraction of extracting, so the writer shares a core with the workers.
+Writing costs a fraction of extracting, so the writer shares a core with the workers; they run
+at a lower priority, so the writer is never the one kept waiting.  A file over the large-file
+size is left to this process, which reads it in pieces while writing it.
 
 Files travel a few at a time.  Workers take tasks from one queue and put results on another
 (their own feeder threads send them, so a worker never waits for this process to read); this
@@ -125,7 +127,6 @@ def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], 
     from zonedb.ingest import prepare_file
 
     known = frozenset(known)
-    n_workers = jobs
     ctx = _context()
     if ctx.get_start_method() == "fork":
         # Forked workers inherit the reference data and the segmenter's dictionary (sharing their
@@ -136,7 +137,7 @@ def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], 
         tokenizer()
     tasks, results = ctx.Queue(), ctx.Queue()
     workers = [ctx.Process(target=_worker_main, args=(tasks, results, known, published, source, gazetteer),
-                           daemon=True) for _ in range(n_workers)]
+                           daemon=True) for _ in range(jobs)]
     for w in workers:
         w.start()
     extractor: Extractor | None = None
@@ -193,7 +194,7 @@ def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], 
     finished = False
     try:
         while True:
-            while (not exhausted and with_workers < n_workers * TASKS_PER_WORKER and len(in_flight) < WINDOW
+            while (not exhausted and with_workers < jobs * TASKS_PER_WORKER and len(in_flight) < WINDOW
                    and bytes_in_flight < BYTES_IN_FLIGHT):
                 task = take()
                 if task is None:

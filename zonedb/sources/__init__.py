@@ -19,7 +19,7 @@ from zonedb.sources._model import (
     Page,
     SourceDocument,
 )
-from zonedb.sources._text import decode_text
+from zonedb.sources._text import decode_text, iter_decoded
 
 __all__ = [
     "MEDIA_DOCX",
@@ -28,6 +28,7 @@ __all__ = [
     "MEDIA_TEXT",
     "Page",
     "SourceDocument",
+    "iter_decoded",
     "read_document",
     "sniff_format",
 ]
