@@ -97,12 +97,12 @@ def generate(db: Path, n_rows: int, n_zones: int, n_metrics: int) -> None:
                 conn.execute(
                     "INSERT INTO fact (key, zone_id, metric_id, period_id, measure, status, best_observation_id, "
                     "value_exact, value, unit, qualifier, printed, value_low_exact, value_high_exact, n_observations, "
-                    "n_documents, n_publications, n_values, first_published, last_published) "
+                    "n_sources, n_documents, n_publications, n_values, first_published, last_published) "
                     "SELECT o.zone_id || ':' || o.metric_id || ':' || coalesce(o.period_id, '-') || ':' || o.measure, "
                     "o.zone_id, o.metric_id, o.period_id, o.measure, "
                     "CASE WHEN count(*) > 1 AND min(o.value) < max(o.value) THEN 'conflict' "
                     "WHEN count(*) > 1 THEN 'agree' ELSE 'single' END, min(o.id), min(o.value_exact), min(o.value), "
-                    "min(o.unit), NULL, min(o.printed), NULL, NULL, count(*), count(*), count(*), count(*), "
+                    "min(o.unit), NULL, min(o.printed), NULL, NULL, count(*), count(*), count(*), count(*), count(*), "
                     "min(d.published), max(d.published) FROM observation o JOIN document d ON d.id = o.document_id "
                     "GROUP BY o.zone_id, o.metric_id, o.period_id, o.measure")
             except sqlite3.DatabaseError as exc:
