@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -185,18 +188,22 @@ def test_a_failing_worker_is_reported_and_nothing_is_written(tmp_path: Path) -> 
     assert rows(tmp_path / "w.sqlite", "SELECT count(*) FROM document") == [(0,)]
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
-def test_ctrl_c_under_jobs_exits_130_and_stops_the_workers(tmp_path: Path) -> None:
-    import signal
-
+def _corpus_ingest_with_workers(db: Path) -> tuple[subprocess.Popen[str], set[int]]:
+    """``zonedb ingest CORPUS --jobs 2`` as a real process, once it has stored a few documents;
+    the process and the pids of its workers."""
     from tests.conftest import CORPUS, need
     from tests.reliability_util import PROCESS_TIMEOUT, count_documents, start, wait_until
 
-    db = tmp_path / "int.sqlite"
     proc = start("ingest", str(need(CORPUS)), "--db", str(db), "-q", "--jobs", "2")
     assert wait_until(lambda: count_documents(db) >= 3, proc, timeout=PROCESS_TIMEOUT)
     workers = _children(proc.pid)
     assert len(workers) >= 2
+    return proc, workers
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
+def test_ctrl_c_under_jobs_exits_130_and_stops_the_workers(tmp_path: Path) -> None:
+    proc, workers = _corpus_ingest_with_workers(tmp_path / "int.sqlite")
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err
@@ -206,17 +213,7 @@ def test_ctrl_c_under_jobs_exits_130_and_stops_the_workers(tmp_path: Path) -> No
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc")
 def test_workers_exit_when_the_writer_is_killed(tmp_path: Path) -> None:
-    import signal
-    import time
-
-    from tests.conftest import CORPUS, need
-    from tests.reliability_util import PROCESS_TIMEOUT, count_documents, start, wait_until
-
-    db = tmp_path / "kill.sqlite"
-    proc = start("ingest", str(need(CORPUS)), "--db", str(db), "-q", "--jobs", "2")
-    assert wait_until(lambda: count_documents(db) >= 3, proc, timeout=PROCESS_TIMEOUT)
-    workers = _children(proc.pid)
-    assert len(workers) >= 2
+    proc, workers = _corpus_ingest_with_workers(tmp_path / "kill.sqlite")
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=60)
     deadline = time.monotonic() + 30

@@ -143,9 +143,6 @@ class Automaton:
     def __getstate__(self) -> dict[str, Any]:  # matchers are rebuilt on first use after pickling
         return {"_surfaces": self._surfaces, "_keys": self._keys, "_matchers": {}}
 
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-
     def _matcher(self, overlapping: bool) -> Any:
         matcher = self._matchers.get(overlapping)
         if matcher is None:

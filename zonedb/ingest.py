@@ -41,6 +41,11 @@ LARGE_FILE_BYTES = 32 * 1024 * 1024
 SEGMENT_CHARS = 1_000_000
 
 
+def is_large_size(size: int) -> bool:
+    """Whether a file of ``size`` bytes counts as large (see :data:`LARGE_FILE_BYTES`)."""
+    return size > LARGE_FILE_BYTES
+
+
 @dataclass(frozen=True, slots=True)
 class InputFile:
     """One input: its display name, the path given (None for stdin) and a way to read it."""
@@ -53,9 +58,13 @@ class InputFile:
             return sys.stdin.buffer.read()
         return Path(self.path).read_bytes()
 
+    def size(self) -> int:
+        """The file's size in bytes (0 for stdin)."""
+        return os.path.getsize(self.path) if self.path is not None else 0
+
     def is_large(self) -> bool:
         """A file over :data:`LARGE_FILE_BYTES` (read in pieces when it is plain text)."""
-        return self.path is not None and os.path.getsize(self.path) > LARGE_FILE_BYTES
+        return is_large_size(self.size())
 
     def chunks(self, size: int = 1 << 22) -> Iterator[bytes]:
         """The file's bytes, ``size`` at a time."""
@@ -86,6 +95,10 @@ class Outcome:
     detail: str = ""
     articles: int = 0
     observations: int = 0
+
+    @classmethod
+    def already_stored(cls, name: str) -> Outcome:
+        return cls(name, "skipped", "already ingested (same bytes)")
 
 
 def collect_inputs(paths: Iterable[str]) -> list[InputFile]:
@@ -327,7 +340,7 @@ def prepare_file(item: InputFile, known: set[str] | frozenset[str], *, published
     except OSError as exc:
         return None, Outcome(item.name, "failed", f"cannot read: {exc.strerror or exc}")
     if digest in known:
-        return digest, Outcome(item.name, "skipped", "already ingested (same bytes)")
+        return digest, Outcome.already_stored(item.name)
     try:
         if large:
             extracted = extract_large_text(item, digest, published=published, source=source, extractor=extractor)
@@ -377,7 +390,7 @@ def _write_group(db: Database, cache: KeyCache, group: list[_Pending]) -> dict[s
     except IntegrityError:
         cache.clear()
         if len(group) == 1:
-            return {group[0].digest: Outcome(group[0].item.name, "skipped", "already ingested (same bytes)")}
+            return {group[0].digest: Outcome.already_stored(group[0].item.name)}
         out: dict[str, Outcome] = {}
         for p in group:
             out.update(_write_group(db, cache, [p]))
@@ -385,7 +398,7 @@ def _write_group(db: Database, cache: KeyCache, group: list[_Pending]) -> dict[s
     except BaseException:
         cache.clear()
         raise
-    out = {p.digest: Outcome(p.item.name, "skipped", "already ingested (same bytes)") for p in group}
+    out = {p.digest: Outcome.already_stored(p.item.name) for p in group}
     out.update((p.digest, Outcome(p.item.name, "added", "", n_art, n_obs))
                for p, (n_art, n_obs) in zip(todo, counts, strict=True))
     return out
@@ -435,7 +448,7 @@ def iter_ingest(db: Database, inputs: list[InputFile], *, published: dt.date | N
         if isinstance(extracted, Outcome):
             queue.append(extracted)
         elif digest in known:  # the same bytes earlier in this run
-            queue.append(Outcome(item.name, "skipped", "already ingested (same bytes)"))
+            queue.append(Outcome.already_stored(item.name))
         else:
             assert digest is not None
             known.add(digest)

@@ -82,16 +82,9 @@ def _worker_main(tasks: Any, results: Any, known: frozenset[str], published: dt.
 
 def _size(item: InputFile) -> int:
     try:
-        return os.path.getsize(item.path) if item.path is not None else 0
+        return item.size()
     except OSError:
-        return 0
-
-
-def _is_large(item: InputFile) -> bool:
-    try:
-        return item.is_large()
-    except OSError:
-        return False  # reported by name when the file is read
+        return 0  # reported by name when the file is read
 
 
 def _context() -> multiprocessing.context.BaseContext:
@@ -124,7 +117,7 @@ def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], 
     """
     from zonedb.extract import Extractor
     from zonedb.gazetteer import default_gazetteer
-    from zonedb.ingest import prepare_file
+    from zonedb.ingest import is_large_size, prepare_file
 
     known = frozenset(known)
     ctx = _context()
@@ -154,22 +147,24 @@ def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], 
         """The next few inputs as one task; a large file is a task of its own, done here."""
         nonlocal next_id, exhausted, bytes_in_flight
         items: list[InputFile] = []
-        local = False
+        local, size = False, 0
         while len(items) < CHUNK:
             item = carry.pop() if carry else next(it, None)
             if item is None:
                 exhausted = True
                 break
-            if _is_large(item):
+            item_size = _size(item)
+            if is_large_size(item_size):
                 if items:
                     carry.append(item)
                 else:
-                    items, local = [item], True
+                    items, local, size = [item], True, item_size
                 break
             items.append(item)
+            size += item_size
         if not items:
             return None
-        task = _Task(items, local=local, size=sum(map(_size, items)))
+        task = _Task(items, local=local, size=size)
         in_flight[next_id] = task
         bytes_in_flight += task.size
         next_id += 1
