@@ -124,10 +124,10 @@ def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], 
     if ctx.get_start_method() == "fork":
         # Forked workers inherit the reference data and the segmenter's dictionary (sharing their
         # memory) instead of each loading them before its first file.
-        from zonedb.segment import tokenizer
+        from zonedb.segment import warm_up
 
         gazetteer = gazetteer or default_gazetteer()
-        tokenizer()
+        warm_up()
     tasks, results = ctx.Queue(), ctx.Queue()
     workers = [ctx.Process(target=_worker_main, args=(tasks, results, known, published, source, gazetteer),
                            daemon=True) for _ in range(jobs)]
