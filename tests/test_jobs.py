@@ -77,6 +77,35 @@ def test_jobs_two_gives_the_same_database_as_one(tmp_path: Path, new_db: NewDb) 
     assert tables(two) == tables(one)
 
 
+def test_the_writer_extracts_while_its_worker_is_busy(tmp_path: Path, new_db: NewDb,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """--jobs 2 is this process and one worker: with one file per task and one task queued for
+    the worker, this process extracts the others itself, and the database is the same."""
+    import zonedb.ingest
+    import zonedb.parallel
+
+    here: list[str] = []  # files extracted by this process (the worker's calls stay in the worker)
+    prepare = zonedb.ingest.prepare_file
+
+    def counting(item, *args, **kwargs):  # type: ignore[no-untyped-def]
+        here.append(item.name)
+        return prepare(item, *args, **kwargs)
+
+    inputs = make_inputs(tmp_path / "in", bad=True, duplicate=True)
+    one, two = new_db("one.sqlite"), new_db("two.sqlite")
+    r1 = ingest(one, inputs, EXAMPLES, jobs=1)
+    monkeypatch.setattr(zonedb.parallel, "CHUNK", 1)
+    monkeypatch.setattr(zonedb.parallel, "TASKS_PER_WORKER", 1)
+    monkeypatch.setattr(zonedb.ingest, "prepare_file", counting)
+    r2 = ingest(two, inputs, EXAMPLES, jobs=2)
+    assert (r1.exit_code, r2.exit_code) == (1, 1)  # the bad files, reported alike
+    assert r1.stderr == r2.stderr
+    n_files = len(zonedb.ingest.collect_inputs([str(inputs), str(EXAMPLES)]))
+    assert 0 < len(here) < n_files  # both processes extracted files
+    assert tables(two) == tables(one)
+    assert export(two) == export(one)
+
+
 def test_jobs_on_the_seed_page_matches_one_process(tmp_path: Path, new_db: NewDb) -> None:
     if not SEEDS.exists():
         pytest.skip("shared seed page not available")
@@ -189,15 +218,15 @@ def test_a_failing_worker_is_reported_and_nothing_is_written(tmp_path: Path) -> 
 
 
 def _corpus_ingest_with_workers(db: Path) -> tuple[subprocess.Popen[str], set[int]]:
-    """``zonedb ingest CORPUS --jobs 2`` as a real process, once it has stored a few documents;
-    the process and the pids of its workers."""
+    """``zonedb ingest CORPUS --jobs 3`` as a real process, once it has stored a few documents;
+    the process and the pids of its two workers (--jobs counts the writing process)."""
     from tests.conftest import CORPUS, need
     from tests.reliability_util import PROCESS_TIMEOUT, count_documents, start, wait_until
 
-    proc = start("ingest", str(need(CORPUS)), "--db", str(db), "-q", "--jobs", "2")
+    proc = start("ingest", str(need(CORPUS)), "--db", str(db), "-q", "--jobs", "3")
     assert wait_until(lambda: count_documents(db) >= 3, proc, timeout=PROCESS_TIMEOUT)
     workers = _children(proc.pid)
-    assert len(workers) >= 2
+    assert len(workers) == 2
     return proc, workers
 
 

@@ -126,8 +126,9 @@ def ingest(
     source: Annotated[str | None, typer.Option(help="Publication name, e.g. 科学导报.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no per-file lines.")] = False,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1,
-                                      help="Worker processes that read and extract files in parallel; "
-                                           "documents are still written in input order.")] = 1,
+                                      help="Processes that read and extract files in parallel, this one "
+                                           "included (use the number of cores); documents are "
+                                           "still written in input order.")] = 1,
 ) -> None:
     """Extract every figure from text, PDF, HTML or .docx files into the database.
 

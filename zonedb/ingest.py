@@ -414,7 +414,8 @@ def iter_ingest(db: Database, inputs: list[InputFile], *, published: dt.date | N
     (nor half a group).  Identical bytes (same sha256) are skipped, so re-running an ingest is
     always safe.  The facts of the keys the run touched are refreshed once at the end (a run
     killed before that leaves them behind, and the next run rebuilds them).  With ``jobs`` > 1,
-    worker processes read and extract the files while this process writes them, in input order.
+    ``jobs - 1`` worker processes read and extract files while this process writes them (and
+    extracts files itself whenever the next to write is still with a worker), in input order.
     """
     cache = KeyCache()
     with db.engine.connect() as conn:

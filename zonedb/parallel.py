@@ -1,21 +1,23 @@
 """Read and extract files in several processes, handing the results back in input order.
 
-``--jobs N`` starts N worker processes.  Only the pure part of an ingest runs in the workers
-(read the bytes, hash, decode, split into articles, extract observations); this process keeps
-the database and writes the documents in input order, exactly as a one-process ingest does.
-Writing costs a fraction of extracting, so the writer shares a core with the workers; they run
-at a lower priority, so the writer is never the one kept waiting.  A file over the large-file
-size is left to this process, which reads it in pieces while writing it.
+``--jobs N`` runs N processes in all: this one and N - 1 workers.  Only the pure part of an
+ingest runs in the workers (read the bytes, hash, decode, split into articles, extract
+observations); this process keeps the database and writes the documents in input order,
+exactly as a one-process ingest does.  Writing costs a fraction of extracting, so whenever the
+next document to write is still with a worker, this process extracts a later file itself
+instead of waiting: every process stays busy and no more processes than ``--jobs`` compete for
+the processors.  A file over the large-file size is left to this process, which reads it in
+pieces while writing it.
 
 Files travel a few at a time.  Workers take tasks from one queue and put results on another
 (their own feeder threads send them, so a worker never waits for this process to read); this
-process reads results only from its main thread, between its own pieces of work, so no helper
-thread competes with it for the interpreter.  A bounded number of files is in flight, so memory
-does not grow with the size of the input.
+process reads results only from its main thread, between its own pieces of work.  A bounded
+number of files is in flight, so memory does not grow with the size of the input.
 """
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import multiprocessing
 import os
@@ -108,7 +110,8 @@ class _Task:
 def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], *,
                   published: dt.date | None, source: str | None,
                   gazetteer: Gazetteer | None = None) -> Iterator[Prepared]:
-    """Prepare ``inputs`` with ``jobs`` worker processes; yield the results in input order.
+    """Prepare ``inputs`` with ``jobs`` processes in all (this one and ``jobs - 1`` workers);
+    yield the results in input order.
 
     ``known`` is the set of sha256 digests already stored when the run starts: files with those
     bytes are skipped without being extracted.
@@ -121,20 +124,21 @@ def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], 
 
     known = frozenset(known)
     ctx = _context()
+    gazetteer = gazetteer or default_gazetteer()
     if ctx.get_start_method() == "fork":
-        # Forked workers inherit the reference data and the segmenter's dictionary (sharing their
-        # memory) instead of each loading them before its first file.
+        # Forked workers inherit the segmenters' dictionaries (sharing their memory) instead of
+        # each loading them before its first file.
         from zonedb.segment import warm_up
 
-        gazetteer = gazetteer or default_gazetteer()
         warm_up()
     tasks, results = ctx.Queue(), ctx.Queue()
     workers = [ctx.Process(target=_worker_main, args=(tasks, results, known, published, source, gazetteer),
-                           daemon=True) for _ in range(jobs)]
+                           daemon=True) for _ in range(max(1, jobs - 1))]
     for w in workers:
         w.start()
-    extractor: Extractor | None = None
+    extractor = Extractor(gazetteer)
     in_flight: dict[int, _Task] = {}  # by task id, in input order
+    unsent: collections.deque[int] = collections.deque()  # task ids not given to a worker, in order
     with_workers = 0
     next_id = 0
     it = iter(inputs)
@@ -166,6 +170,8 @@ def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], 
             return None
         task = _Task(items, local=local, size=size)
         in_flight[next_id] = task
+        if not local:
+            unsent.append(next_id)
         bytes_in_flight += task.size
         next_id += 1
         return task
@@ -185,34 +191,42 @@ def iter_prepared(inputs: Iterable[InputFile], jobs: int, known: Iterable[str], 
         with_workers -= 1
         return True
 
+    def prepare_here(task_id: int) -> None:
+        task = in_flight[task_id]
+        task.results = [prepare_file(item, known, published=published, source=source, extractor=extractor,
+                                     lazy=task.local) for item in task.items]
+
     head = 0
     finished = False
     try:
         while True:
-            while (not exhausted and with_workers < jobs * TASKS_PER_WORKER and len(in_flight) < WINDOW
-                   and bytes_in_flight < BYTES_IN_FLIGHT):
-                task = take()
-                if task is None:
+            while not exhausted and len(in_flight) < WINDOW and bytes_in_flight < BYTES_IN_FLIGHT:
+                if take() is None:
                     break
-                if not task.local:
-                    tasks.put((next_id - 1, task.items))
-                    with_workers += 1
+            while unsent and with_workers < len(workers) * TASKS_PER_WORKER:
+                task_id = unsent.popleft()
+                tasks.put((task_id, in_flight[task_id].items))
+                with_workers += 1
             while receive(block=False):
                 pass
             if head not in in_flight:
                 break  # every input is done
             task = in_flight[head]
-            if task.local:  # a large file: read and extracted here while it is written
-                if extractor is None:
-                    extractor = Extractor(gazetteer or default_gazetteer())
-                task.results = [prepare_file(task.items[0], known, published=published, source=source,
-                                             extractor=extractor, lazy=True)]
-            while task.results is None:
-                receive(block=True)
+            if task.results is None:
+                if task.local:
+                    prepare_here(head)  # a large file: extracted here while it is written
+                elif unsent:
+                    # Rather than wait for the worker that has the head, do the first task no
+                    # worker has (it may be the head itself).
+                    prepare_here(unsent.popleft())
+                    continue
+                else:
+                    while task.results is None:
+                        receive(block=True)
             del in_flight[head]
             bytes_in_flight -= task.size
             head += 1
-            yield from task.results
+            yield from task.results  # type: ignore[misc]
         finished = True
     finally:
         _stop(workers, tasks, results, gently=finished)
