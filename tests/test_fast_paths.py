@@ -139,3 +139,29 @@ def test_company_hint_is_implied_by_every_company_match(head: str) -> None:
 
     if _COMPANY.search(head):
         assert _COMPANY_HINT.search(head)
+
+
+def _reference_segment_text(text: str) -> str:
+    from zonedb.segment import cut_for_search, vocabulary_words
+
+    words = [w for w in cut_for_search(text) if re.search(r"\w", w)]
+    return " ".join(words + vocabulary_words(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="今年高平开发区产值亿元增长规上工业增加值 ，。、\n\t\u3000%.—-_①ＧＤＰgdp0123４５", max_size=60))
+def test_index_words_equal_a_per_token_filter(text: str) -> None:
+    from zonedb.search import segment_text
+
+    assert segment_text(text) == _reference_segment_text(text)
+
+
+def test_index_words_on_real_texts() -> None:
+    from tests.conftest import CORPUS, need
+    from zonedb.search import segment_text
+
+    files = sorted(need(CORPUS).rglob("*.txt"))[::25]
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert segment_text(text) == _reference_segment_text(text), path.name
