@@ -58,6 +58,7 @@ def tables(db: Path) -> dict[str, list[tuple[object, ...]]]:
         "zone": "SELECT * FROM zone ORDER BY id",
         "metric": "SELECT * FROM metric ORDER BY id",
         "period": "SELECT * FROM period ORDER BY id",
+        "fact": "SELECT * FROM fact ORDER BY id",
     }
     return {t: rows(db, q) for t, q in queries.items()}
 
@@ -252,3 +253,70 @@ def test_workers_exit_when_the_writer_is_killed(tmp_path: Path) -> None:
     for stream in (proc.stdout, proc.stderr):
         if stream is not None:
             stream.close()
+
+
+def _items(part: int) -> list[tuple[int, int]]:
+    return [(part, i) for i in range(1200)]  # more than one message
+
+
+def _fails(part: int) -> list[int]:
+    raise RuntimeError(f"helper {part} broken on purpose")
+
+
+def _dies(part: int) -> list[int]:
+    import os
+
+    os._exit(3)
+
+
+def test_helper_streams_deliver_everything_in_order() -> None:
+    from zonedb.parallel import streamed_from_processes
+
+    streams = streamed_from_processes(_items, range(1, 3))
+    assert [list(s) for s in streams] == [_items(1), _items(2)]
+
+
+def test_a_failing_or_dying_helper_is_reported() -> None:
+    from zonedb.parallel import WorkerError, streamed_from_processes
+
+    with pytest.raises(WorkerError, match="helper 1 broken on purpose"):
+        list(streamed_from_processes(_fails, [1])[0])
+    with pytest.raises(WorkerError, match="died"):
+        list(streamed_from_processes(_dies, [1])[0])
+
+
+def test_closing_a_helper_stream_early_stops_the_helper() -> None:
+    from zonedb.parallel import streamed_from_processes
+
+    stream = streamed_from_processes(_items, [1])[0]
+    assert next(stream) == (1, 0)
+    stream.close()
+    assert not stream._process.is_alive()
+    assert list(stream) == []
+
+
+def test_parallel_fact_refresh_writes_what_one_process_writes(tmp_path: Path, new_db: NewDb) -> None:
+    """The facts of a run are summarised by this process and helpers, each for part of the
+    keys, and written in key order: the same table, ids included, as a one-process refresh."""
+    from sqlalchemy import delete
+
+    from zonedb.store.database import open_database
+    from zonedb.store.facts import refresh_since
+    from zonedb.store.models import Fact
+
+    db_path = new_db("facts.sqlite")
+    assert ingest(db_path, SEEDS, EXAMPLES, jobs=1, extra=("--published", "2024-09-10")).exit_code == 0
+    expected = rows(db_path, "SELECT * FROM fact ORDER BY id")
+    assert len(expected) > 50
+    db = open_database(str(db_path))
+    try:
+        for jobs in (1, 2, 3):
+            with db.engine.begin() as conn:
+                conn.execute(delete(Fact))
+            with db.engine.begin() as conn:
+                counts = refresh_since(conn, 0, jobs=jobs, url=db.url)
+            assert counts.inserted == len(expected)
+            # fact ids continue from the deleted ones: compare everything but the id
+            assert [r[1:] for r in rows(db_path, "SELECT * FROM fact ORDER BY id")] == [r[1:] for r in expected]
+    finally:
+        db.close()

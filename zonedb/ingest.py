@@ -471,7 +471,7 @@ def iter_ingest(db: Database, inputs: list[InputFile], *, published: dt.date | N
             yield from flush()
     yield from flush()
     with db.engine.begin() as conn:
-        finish_ingest(conn, start)
+        finish_ingest(conn, start, jobs=jobs, url=db.url)
 
 
 def ingest(db: Database, paths: Iterable[str], *, published: dt.date | None = None,

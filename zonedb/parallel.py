@@ -13,18 +13,22 @@ Files travel a few at a time.  Workers take tasks from one queue and put results
 (their own feeder threads send them, so a worker never waits for this process to read); this
 process reads results only from its main thread, between its own pieces of work.  A bounded
 number of files is in flight, so memory does not grow with the size of the input.
+
+:func:`streamed_from_processes` runs other work the same way: a helper process per part,
+whose items this process reads as they come (the facts refresh at the end of an ingest).
 """
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
 import multiprocessing
 import os
 import queue
 import signal
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -246,3 +250,90 @@ def _stop(workers: list[Any], tasks: Any, results: Any, *, gently: bool) -> None
     for q in (tasks, results):
         q.cancel_join_thread()
         q.close()
+
+
+# -- streams computed in helper processes --------------------------------------------------------
+
+SEND_BATCH = 500  # items per message from a helper process
+
+
+def _stream_main(target: Callable[[int], Iterable[Any]], part: int, conn: Any) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops helpers
+    try:
+        batch: list[Any] = []
+        for item in target(part):
+            batch.append(item)
+            if len(batch) >= SEND_BATCH:
+                conn.send(("items", batch))
+                batch = []
+        conn.send(("items", batch))
+        conn.send(("end", None))
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the parent stopped reading: it no longer wants the rest
+    except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
+        with contextlib.suppress(OSError):
+            conn.send(("error", traceback.format_exc()))
+    finally:
+        conn.close()
+
+
+class ProcessStream(Iterator[Any]):
+    """The items one helper process computes, received as they come (in messages of
+    :data:`SEND_BATCH`; the helper blocks when the pipe is full, so memory stays bounded)."""
+
+    def __init__(self, process: Any, conn: Any) -> None:
+        self._process, self._conn = process, conn
+        self._items: Iterator[Any] = iter(())
+        self._open = True
+
+    def __next__(self) -> Any:
+        while True:
+            for item in self._items:
+                return item
+            if not self._open:
+                raise StopIteration
+            try:
+                kind, payload = self._conn.recv()
+            except EOFError:
+                self.close()
+                raise WorkerError("a helper process died") from None
+            if kind == "error":
+                self.close()
+                raise WorkerError(f"a helper process failed:\n{payload}")
+            if kind == "end":
+                self.close(finished=True)
+            else:
+                self._items = iter(payload)
+
+    def close(self, *, finished: bool = False) -> None:
+        """Stop receiving (``finished``: after the last message); a helper that has not
+        finished is stopped, and what it sent is dropped."""
+        if not self._open:
+            return
+        self._open = False
+        if not finished:
+            self._items = iter(())
+        self._conn.close()
+        if finished:
+            self._process.join(timeout=10)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join(timeout=5)
+
+
+def streamed_from_processes(target: Callable[[int], Iterable[Any]], parts: Iterable[int]) -> list[ProcessStream]:
+    """Start one helper process per part running ``target(part)``; the stream of each one's
+    items.  ``target`` must be picklable where processes are not forked.  Close the streams
+    that are not read to the end.
+
+    :raises WorkerError: (while reading) a helper failed or died.
+    """
+    ctx = _context()
+    streams = []
+    for part in parts:
+        receiving, sending = ctx.Pipe(duplex=False)
+        process = ctx.Process(target=_stream_main, args=(target, part, sending), daemon=True)
+        process.start()
+        sending.close()
+        streams.append(ProcessStream(process, receiving))
+    return streams

@@ -10,6 +10,8 @@ of incremental refreshes.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import heapq
 import itertools
 import operator
 from collections import defaultdict
@@ -18,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, select, text, update
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, make_url, select, text, update
 
 from zonedb.facts import FactAccumulator, FactSummary
 from zonedb.store.models import Article, Document, Fact, Observation
@@ -59,12 +61,10 @@ _BATCH_KEYS = 2000  # keys summarised and written per step, so memory stays boun
 _ROW_CHUNK = 20_000  # observation rows resolved (bodies, documents) and folded per step
 
 
-def _refresh_streamed(conn: Connection, stmt: Any) -> tuple[RefreshCounts, set[Key]]:
-    """Summarise the observations of ``stmt`` key by key as they stream in (ordered by key)
-    and write the facts in batches; return the counts and the keys seen.  Rows are folded into
-    one accumulator per key a few thousand at a time, so memory stays bounded however many
-    observations a key has."""
-    counts, seen = RefreshCounts(), set()
+def _summaries(conn: Connection, stmt: Any) -> Iterator[tuple[Key, FactSummary]]:
+    """(key, summary) for every key of the observations of ``stmt``, in key order, as they
+    stream in.  Rows are folded into one accumulator per key a few thousand at a time, so
+    memory stays bounded however many observations a key has."""
     ordered = stmt.order_by(Observation.zone_id, Observation.metric_id, Observation.period_id.nulls_first(),
                             Observation.measure, Observation.id)
     rows = _stream(conn, ordered)
@@ -73,17 +73,25 @@ def _refresh_streamed(conn: Connection, stmt: Any) -> tuple[RefreshCounts, set[K
     for key, group in itertools.groupby(rows, key=_KEY_OF_ROW):
         if len(batch) >= _BATCH_KEYS:
             _fold(conn, batch, pending)
-            counts.add(_apply(conn, list(batch), {k: acc.summary() for k, acc in batch.items()}))
+            yield from ((k, acc.summary()) for k, acc in batch.items())
             batch = {}
         batch[key] = FactAccumulator()
-        seen.add(key)
         while chunk := list(itertools.islice(group, _ROW_CHUNK)):
             pending.extend(chunk)
             if len(pending) >= _ROW_CHUNK:
                 _fold(conn, batch, pending)
     if batch:
         _fold(conn, batch, pending)
-        counts.add(_apply(conn, list(batch), {k: acc.summary() for k, acc in batch.items()}))
+        yield from ((k, acc.summary()) for k, acc in batch.items())
+
+
+def _write_facts(conn: Connection, summaries: Iterable[tuple[Key, FactSummary]]) -> tuple[RefreshCounts, set[Key]]:
+    """Write the facts of ``summaries`` (in key order) in batches; the counts and the keys seen."""
+    counts, seen = RefreshCounts(), set()
+    it = iter(summaries)
+    while batch := dict(itertools.islice(it, _BATCH_KEYS)):
+        seen.update(batch)
+        counts.add(_apply(conn, list(batch), batch))
     return counts, seen
 
 
@@ -213,7 +221,7 @@ def _same(value: Any) -> Any:
 
 def rebuild(conn: Connection) -> RefreshCounts:
     """Recompute every fact from all observations; drop facts left without observations."""
-    counts, seen = _refresh_streamed(conn, _base_select())
+    counts, seen = _write_facts(conn, _summaries(conn, _base_select()))
     table = Fact.__table__
     stale = [
         (r.zone_id, r.metric_id, r.period_id, r.measure)
@@ -341,17 +349,59 @@ def last_observation_id(conn: Connection) -> int:
     return conn.execute(select(func.max(Observation.id))).scalar() or 0
 
 
-def refresh_since(conn: Connection, observation_id: int) -> RefreshCounts:
-    """Recompute the facts of every key that has an observation newer than ``observation_id``
-    (the facts an ingest run touched), reading each key's observations in one statement."""
+def _since(observation_id: int, part: tuple[int, int] | None = None) -> Any:
+    """The observations of every key that has one newer than ``observation_id``; with
+    ``part`` = (k, n), only the keys whose zone id is k modulo n."""
     keys_stmt = (select(Observation.zone_id, Observation.metric_id, Observation.period_id, Observation.measure)
                  .where(Observation.id > observation_id).distinct())
+    if part is not None:
+        keys_stmt = keys_stmt.where(Observation.zone_id % part[1] == part[0])
     new_keys = keys_stmt.subquery()
-    stmt = _base_select().join(new_keys, and_(
+    return _base_select().join(new_keys, and_(
         new_keys.c.zone_id == Observation.zone_id, new_keys.c.metric_id == Observation.metric_id,
         new_keys.c.period_id.is_not_distinct_from(Observation.period_id),
         new_keys.c.measure == Observation.measure))
-    return _refresh_streamed(conn, stmt)[0]
+
+
+def _part_summaries(url: str, observation_id: int, parts: int, part: int) -> Iterator[tuple[Key, FactSummary]]:
+    """:func:`_summaries` of one part of the keys, on a connection of its own (in a helper
+    process; the observations are committed and the writer holds the write lock, so it reads
+    what the writer sees)."""
+    from zonedb.store.engine import make_engine
+
+    engine = make_engine(url, write=False)
+    try:
+        with engine.connect() as conn:
+            yield from _summaries(conn, _since(observation_id, (part, parts)))
+    finally:
+        engine.dispose()
+
+
+def _shareable(url: str) -> bool:
+    """Whether another process can open the database at ``url`` (not an in-memory SQLite)."""
+    u = make_url(url)
+    return u.get_backend_name() != "sqlite" or u.database not in (None, "", ":memory:")
+
+
+def refresh_since(conn: Connection, observation_id: int, *, jobs: int = 1, url: str | None = None) -> RefreshCounts:
+    """Recompute the facts of every key that has an observation newer than ``observation_id``
+    (the facts an ingest run touched), reading each key's observations in one statement.
+
+    With ``jobs`` > 1 and the database's ``url``, ``jobs - 1`` helper processes summarise
+    parts of the keys while this one summarises its own; the facts are written here, in key
+    order, exactly as one process writes them.
+    """
+    if jobs <= 1 or url is None or not _shareable(url):
+        return _write_facts(conn, _summaries(conn, _since(observation_id)))[0]
+    from zonedb.parallel import streamed_from_processes
+
+    others = streamed_from_processes(functools.partial(_part_summaries, url, observation_id, jobs), range(1, jobs))
+    try:
+        mine = _summaries(conn, _since(observation_id, (0, jobs)))
+        return _write_facts(conn, heapq.merge(mine, *others, key=lambda item: _order(item[0])))[0]
+    finally:
+        for stream in others:
+            stream.close()
 
 
 def is_current(conn: Connection) -> bool:
@@ -361,10 +411,11 @@ def is_current(conn: Connection) -> bool:
     return int(n_obs) == int(n_counted)
 
 
-def finish_ingest(conn: Connection, observation_id: int) -> RefreshCounts:
-    """End of an ingest run: refresh the facts it touched; if facts are still behind the
-    observations (a run that was killed before this step), rebuild them all."""
-    counts = refresh_since(conn, observation_id)
+def finish_ingest(conn: Connection, observation_id: int, *, jobs: int = 1, url: str | None = None) -> RefreshCounts:
+    """End of an ingest run: refresh the facts it touched (see :func:`refresh_since` for
+    ``jobs`` and ``url``); if facts are still behind the observations (a run that was killed
+    before this step), rebuild them all."""
+    counts = refresh_since(conn, observation_id, jobs=jobs, url=url)
     if not is_current(conn):
         counts = rebuild(conn)
     return counts
