@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -149,16 +150,33 @@ def _write_articles(conn: Connection, cache: KeyCache, batch: list[tuple[int, in
         counts[k][0] += 1
         counts[k][1] += len(art.observations)
         for obs in art.observations:
-            rows.append({
-                **obs.values,
-                "document_id": doc_id,
-                "article_id": art_id,
-                "zone_id": zones[obs.zone_key],
-                "metric_id": metrics[obs.metric],
-                "period_id": periods[obs.period_code] if obs.period_code is not None else None,
-            })
+            rows.append(((doc_id, art_id, zones[obs.zone_key], metrics[obs.metric],
+                          periods[obs.period_code] if obs.period_code is not None else None), obs.values))
     if rows:
-        conn.execute(insert_ignore(conn, Observation, ["article_id", "span_start", "span_end", "metric_id"]), rows)
+        _insert_observations(conn, rows)
+
+
+_ID_COLUMNS = ("document_id", "article_id", "zone_id", "metric_id", "period_id")
+_VALUE_COLUMNS = tuple(c.name for c in Observation.__table__.columns if c.name not in ("id", *_ID_COLUMNS))
+_values_of = operator.itemgetter(*_VALUE_COLUMNS)
+_CONFLICT = ["article_id", "span_start", "span_end", "metric_id"]
+_SQLITE_INSERT = (
+    f"INSERT INTO observation ({', '.join(_ID_COLUMNS + _VALUE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * (len(_ID_COLUMNS) + len(_VALUE_COLUMNS)))}) "
+    f"ON CONFLICT ({', '.join(_CONFLICT)}) DO NOTHING"
+)
+
+
+def _insert_observations(conn: Connection, rows: list[tuple[tuple[Any, ...], dict[str, Any]]]) -> None:
+    """Insert observations given as (ids in :data:`_ID_COLUMNS` order, values by column),
+    skipping one already stored (same article, span and metric)."""
+    if conn.dialect.name == "sqlite":
+        # Plain tuples through the driver: SQLAlchemy's parameter processing, row by row,
+        # costs more than SQLite's own insert (the values need no conversion on SQLite).
+        conn.exec_driver_sql(_SQLITE_INSERT, [ids + _values_of(values) for ids, values in rows])
+        return
+    conn.execute(insert_ignore(conn, Observation, _CONFLICT),
+                 [{**values, **dict(zip(_ID_COLUMNS, ids, strict=True))} for ids, values in rows])
 
 
 def write_documents(conn: Connection, cache: KeyCache,
