@@ -143,6 +143,16 @@ def test_two_issues_agree_a_changed_figure_conflicts_and_rebuild_is_identical(tm
     assert [r[1:] for r in fact_rows(db)] == [r[1:] for r in incremental] or \
         sorted(r[1:] for r in fact_rows(db)) == sorted(r[1:] for r in incremental)
 
+    # a fact whose key has no observation (here: a measure nothing printed) is dropped by a
+    # rebuild, and the fact of the real key comes back
+    fact_id = facts_json(db, "--zone", "临汾经开区", "--metric", "营业收入")[0]["id"]
+    execute(db, "UPDATE fact SET measure = 'gone', key = key || '-gone' WHERE id = :id", {"id": fact_id})
+    dropped = invoke("facts", "rebuild", "--db", str(db))
+    assert dropped.exit_code == 0
+    assert "inserted 1, updated 0, deleted 1, unchanged 6" in dropped.stderr
+    assert db_rows(db, "SELECT count(*) FROM fact WHERE measure = 'gone'") == [(0,)]
+    assert sorted(r[2:] for r in fact_rows(db)) == sorted(r[2:] for r in incremental)  # all but id, key
+
 
 def test_v_fact_and_series_by_issue(tmp_path: Path, new_db: NewDb) -> None:
     db = new_db("v.sqlite")

@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING, Any
 from zonedb.errors import ZonedbError
 
 if TYPE_CHECKING:
-    from zonedb.extract import Extractor
     from zonedb.gazetteer import Gazetteer
     from zonedb.ingest import InputFile, Prepared
 

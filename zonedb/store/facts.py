@@ -20,7 +20,19 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, bindparam, delete, func, make_url, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    make_url,
+    select,
+    text,
+    update,
+)
 
 from zonedb.facts import FactAccumulator, FactSummary
 from zonedb.store.models import Article, Document, Fact, Observation
@@ -28,9 +40,18 @@ from zonedb.store.queries import metric_ids, zone_ids
 
 Key = tuple[int, int, int | None, str]
 
-__all__ = ["Key", "RefreshCounts", "fact_key", "iter_facts", "iter_series", "rebuild",
-           "finish_ingest", "is_current", "last_observation_id",
-           "refresh_since"]
+__all__ = [
+    "Key",
+    "RefreshCounts",
+    "fact_key",
+    "finish_ingest",
+    "is_current",
+    "iter_facts",
+    "iter_series",
+    "last_observation_id",
+    "rebuild",
+    "refresh_since",
+]
 
 
 def fact_key(key: Key) -> str:
@@ -55,10 +76,10 @@ class RefreshCounts:
         self.unchanged += other.unchanged
 
 
-_BATCH_KEYS = 2000  # keys summarised and written per step, so memory stays bounded
+_BATCH_KEYS = 500  # keys summarised and written per step, so memory stays bounded
 
 
-_ROW_CHUNK = 20_000  # observation rows resolved (bodies, documents) and folded per step
+_ROW_CHUNK = 5_000  # observation rows resolved (bodies, documents) and folded per step
 
 
 def _summaries(conn: Connection, stmt: Any) -> Iterator[tuple[Key, FactSummary]]:
@@ -85,14 +106,13 @@ def _summaries(conn: Connection, stmt: Any) -> Iterator[tuple[Key, FactSummary]]
         yield from ((k, acc.summary()) for k, acc in batch.items())
 
 
-def _write_facts(conn: Connection, summaries: Iterable[tuple[Key, FactSummary]]) -> tuple[RefreshCounts, set[Key]]:
-    """Write the facts of ``summaries`` (in key order) in batches; the counts and the keys seen."""
-    counts, seen = RefreshCounts(), set()
+def _write_facts(conn: Connection, summaries: Iterable[tuple[Key, FactSummary]]) -> RefreshCounts:
+    """Write the facts of ``summaries`` (in key order) in batches."""
+    counts = RefreshCounts()
     it = iter(summaries)
     while batch := dict(itertools.islice(it, _BATCH_KEYS)):
-        seen.update(batch)
         counts.add(_apply(conn, list(batch), batch))
-    return counts, seen
+    return counts
 
 
 def _stream(conn: Connection, stmt: Any) -> Iterable[Any]:
@@ -221,15 +241,12 @@ def _same(value: Any) -> Any:
 
 def rebuild(conn: Connection) -> RefreshCounts:
     """Recompute every fact from all observations; drop facts left without observations."""
-    counts, seen = _write_facts(conn, _summaries(conn, _base_select()))
+    counts = _write_facts(conn, _summaries(conn, _base_select()))
     table = Fact.__table__
-    stale = [
-        (r.zone_id, r.metric_id, r.period_id, r.measure)
-        for r in conn.execute(select(table.c.zone_id, table.c.metric_id, table.c.period_id, table.c.measure))
-    ]
-    stale = [k for k in stale if k not in seen]
-    if stale:
-        counts.add(_apply(conn, stale, {}))
+    observed = exists().where(
+        Observation.zone_id == table.c.zone_id, Observation.metric_id == table.c.metric_id,
+        Observation.period_id.is_not_distinct_from(table.c.period_id), Observation.measure == table.c.measure)
+    counts.deleted += conn.execute(delete(table).where(~observed)).rowcount
     return counts
 
 
@@ -392,13 +409,13 @@ def refresh_since(conn: Connection, observation_id: int, *, jobs: int = 1, url: 
     order, exactly as one process writes them.
     """
     if jobs <= 1 or url is None or not _shareable(url):
-        return _write_facts(conn, _summaries(conn, _since(observation_id)))[0]
+        return _write_facts(conn, _summaries(conn, _since(observation_id)))
     from zonedb.parallel import streamed_from_processes
 
     others = streamed_from_processes(functools.partial(_part_summaries, url, observation_id, jobs), range(1, jobs))
     try:
         mine = _summaries(conn, _since(observation_id, (0, jobs)))
-        return _write_facts(conn, heapq.merge(mine, *others, key=lambda item: _order(item[0])))[0]
+        return _write_facts(conn, heapq.merge(mine, *others, key=lambda item: _order(item[0])))
     finally:
         for stream in others:
             stream.close()
