@@ -12,6 +12,7 @@ from __future__ import annotations
 import signal
 import sqlite3
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -102,6 +103,25 @@ def test_two_ctrl_c_in_a_row_still_exit_130_without_traceback(tmp_path: Path) ->
     assert proc.returncode == 130, err
     assert "interrupted" in err
     assert "Traceback" not in err
+
+
+def test_ctrl_c_after_the_run_has_finished_is_not_a_kill(tmp_path: Path) -> None:
+    """A Ctrl-C that lands once the summary is out (the interpreter shutting down) comes too late
+    to stop anything: the run keeps its exit status instead of ending "killed by SIGINT"."""
+    for k in range(8):  # at and after the summary: in the command's return, then in the shutdown
+        db = tmp_path / f"late{k}.sqlite"
+        proc = start("ingest", str(EXAMPLES), "--db", str(db), "-q")
+        assert proc.stderr is not None
+        line = proc.stderr.readline()
+        while line and not line.startswith("documents "):
+            line = proc.stderr.readline()
+        assert line.startswith("documents 1,"), line
+        time.sleep(0.03 * k)
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=120)
+        assert proc.returncode in (0, 130), (proc.returncode, err)  # 130 only if still in the command
+        assert "Traceback" not in err
+        assert count_documents(db) == 1
 
 
 @pytest.mark.parametrize("delay", [0.3, 0.6, 1.0])

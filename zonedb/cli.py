@@ -406,6 +406,11 @@ def main() -> None:
             _report_interrupt()
             _exit_interrupted()
         raise
+    finally:
+        # The command is over, its work committed or rolled back: a Ctrl-C from here on comes
+        # too late to stop anything, and must not turn a finished run into "killed by SIGINT"
+        # while the interpreter shuts down.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _exit_interrupted() -> None:
