@@ -210,3 +210,11 @@ def test_direct_path_examples(text: str) -> None:
 @given(st.text(max_size=80))
 def test_arbitrary_text_never_crashes(text: str) -> None:
     _check_spans(text, find_quantities(text))
+
+
+@pytest.mark.parametrize("text", ["0几几家", "3几几家", "30余多万元"])
+def test_two_approximation_characters_in_a_row_are_not_a_figure(text: str) -> None:
+    # found by the property test above: the scanner took any run of 余/多/几, the parser one
+    assert find_quantities(text) == []
+    with pytest.raises(ValueError, match="misplaced"):
+        parse_amount(text)

@@ -156,8 +156,8 @@ def find_quantities(text: str) -> list[Quantity]:
                 ne -= 1  # 3.2亿千瓦时, 2百分点: the unit word starts with 千/百
                 body = body[:-1]
         end = ne
-        while end < n and text[end] in _APPROX_CHARS:
-            end += 1
+        if end < n and text[end] in _APPROX_CHARS:
+            end += 1  # 30余万元, 15多家: one 余/多/几 (the parser refuses two in a row)
         unit_pos = end
         if unit_pos < n and text[unit_pos] in " \t":
             unit_pos += 1
