@@ -11,7 +11,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from zonedb import periods, zonefinder
@@ -117,6 +117,9 @@ def _reference_summary(obs: list[object]) -> object:
 @given(st.lists(st.tuples(st.integers(0, len(_FIGURES) - 1), st.integers(1, 4), st.integers(1, 3),
                           st.integers(0, 40)), min_size=1, max_size=12),
        st.booleans())
+# Two common regions hold the best figure (909.4 and 约909 in both bodies): the bounds were the
+# first region met, which the folding changed.
+@example(sources=[(0, 2, 1, 0), (1, 1, 1, 0), (1, 2, 1, 0), (0, 2, 1, 1)], one_figure=False)
 def test_folded_summary_equals_the_rule_on_every_observation(
         sources: list[tuple[int, int, int, int]], one_figure: bool) -> None:
     from datetime import timedelta

@@ -332,5 +332,12 @@ def _mixed(obs: list[FactObservation]) -> tuple[str, FactObservation, Interval]:
     best = min(candidates, key=lambda o: (-support(o), precision(o), -o.published.toordinal(), o.id))
     bounds = interval[best.id]
     if regions:
-        bounds = next(r for r in regions if r.intersect(bounds) is not None)
+        # The narrowest common region the best figure lies in (then the lowest): several can,
+        # and which one must not depend on the order the observations came in.
+        bounds = min((r for r in regions if r.intersect(bounds) is not None), key=_narrowest)
     return status, best, bounds
+
+
+def _narrowest(region: Interval) -> tuple[bool, Decimal, bool, Decimal]:
+    width, low = region.width, region.low
+    return (width is None, width or Decimal(0), low is None, low or Decimal(0))
