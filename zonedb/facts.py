@@ -23,8 +23,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NamedTuple
 from functools import lru_cache
+from typing import Any, NamedTuple
 
 from zonedb.numbers import decimal_text
 
@@ -265,8 +265,9 @@ class FactAccumulator:
         if not self._reps:
             raise ValueError("a fact needs at least one observation")
         obs = sorted(self._reps.values(), key=lambda o: o.id)
+        n_sources = len({o.body_hash for o in obs})
         if len({(o.unit, o.value_exact, o.value_high_exact, o.qualifier, o.printed) for o in obs}) == 1:
-            status, best, bounds = _same(obs)
+            status, best, bounds = _same(obs, n_sources)
         else:
             status, best, bounds = _mixed(obs)
         assert self._first is not None and self._last is not None
@@ -280,7 +281,7 @@ class FactAccumulator:
             value_low_exact=_text(bounds.low),
             value_high_exact=_text(bounds.high),
             n_observations=self.n_observations,
-            n_sources=len({o.body_hash for o in obs}),
+            n_sources=n_sources,
             n_documents=len(self._documents),
             n_publications=len(self._publications),
             n_values=len({(o.unit, Decimal(o.value_exact), o.value_high_exact, o.qualifier) for o in obs}),
@@ -289,11 +290,10 @@ class FactAccumulator:
         )
 
 
-def _same(obs: list[FactObservation]) -> tuple[str, FactObservation, Interval]:
+def _same(obs: list[FactObservation], n_sources: int) -> tuple[str, FactObservation, Interval]:
     """Every observation prints the same figure (the common case: one figure reprinted across
-    issues): the general rule reduces to every body supporting it and the latest issue's
-    earliest observation being the best."""
-    n_sources = len({o.body_hash for o in obs})
+    issues, by ``n_sources`` article bodies): the general rule reduces to every body supporting
+    it and the latest issue's earliest observation being the best."""
     latest = max(o.published for o in obs)
     best = next(o for o in obs if o.published == latest)  # obs are sorted by id
     return ("single" if n_sources == 1 else "agree"), best, best.interval

@@ -323,6 +323,10 @@ def _is_plain_text(item: InputFile) -> bool:
 Prepared = tuple[str | None, "ExtractedDocument | Outcome"]
 
 
+def _cannot_read(exc: OSError) -> str:
+    return f"cannot read: {exc.strerror or exc}"
+
+
 def prepare_file(item: InputFile, known: set[str] | frozenset[str], *, published: dt.date | None,
                  source: str | None, extractor: Extractor, lazy: bool = False) -> Prepared:
     """Read, hash and extract one input (pure: no database; ``lazy``: see :func:`extract_document`).
@@ -338,7 +342,7 @@ def prepare_file(item: InputFile, known: set[str] | frozenset[str], *, published
         data = b"" if large else item.read()
         digest = _file_digest(item) if large else hashlib.sha256(data).hexdigest()
     except OSError as exc:
-        return None, Outcome(item.name, "failed", f"cannot read: {exc.strerror or exc}")
+        return None, Outcome(item.name, "failed", _cannot_read(exc))
     if digest in known:
         return digest, Outcome.already_stored(item.name)
     try:
@@ -349,7 +353,7 @@ def prepare_file(item: InputFile, known: set[str] | frozenset[str], *, published
         return digest, extract_document(item.name, item.path, data, published=published,
                                         source=source, extractor=extractor, lazy=lazy)
     except OSError as exc:
-        return digest, Outcome(item.name, "failed", f"cannot read: {exc.strerror or exc}")
+        return digest, Outcome(item.name, "failed", _cannot_read(exc))
     except EmptyInputError as exc:
         return digest, Outcome(item.name, "empty", exc.reason)
     except InputError as exc:
@@ -385,7 +389,7 @@ def _write_group(db: Database, cache: KeyCache, group: list[_Pending]) -> dict[s
         cache.clear()
         if len(group) != 1:
             raise
-        reason = exc.reason if isinstance(exc, InputError) else f"cannot read: {exc.strerror or exc}"
+        reason = exc.reason if isinstance(exc, InputError) else _cannot_read(exc)
         return {group[0].digest: Outcome(group[0].item.name, "failed", reason)}
     except IntegrityError:
         cache.clear()
