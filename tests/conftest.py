@@ -32,6 +32,14 @@ def need(path: Path) -> Path:
     return path
 
 
+def corpus_texts(every: int) -> list[tuple[str, str]]:
+    """(file name, text) of every ``every``-th text file of the shared corpus, in name order
+    (the test is skipped when the corpus is not there)."""
+    files = sorted(need(CORPUS).rglob("*.txt"))[::every]
+    assert files
+    return [(path.name, path.read_text(encoding="utf-8")) for path in files]
+
+
 # -- which engine the engine-agnostic tests run on --------------------------------------------
 TEST_DATABASE_ENV = "ZONEDB_TEST_DATABASE_URL"
 SERVER_URL = os.environ.get(TEST_DATABASE_ENV) or None

@@ -160,11 +160,8 @@ def test_index_words_equal_a_per_token_filter(text: str) -> None:
 
 
 def test_index_words_on_real_texts() -> None:
-    from tests.conftest import CORPUS, need
+    from tests.conftest import corpus_texts
     from zonedb.search import segment_text
 
-    files = sorted(need(CORPUS).rglob("*.txt"))[::25]
-    assert files
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        assert segment_text(text) == _reference_segment_text(text), path.name
+    for name, text in corpus_texts(25):
+        assert segment_text(text) == _reference_segment_text(text), name

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import CORPUS, need
+from tests.conftest import corpus_texts
 from zonedb.segment import (
     USER_WORD_FREQ,
     _plain_tokenizer,
@@ -44,12 +44,9 @@ def test_phrase_segmentation_matches_jieba_with_user_words() -> None:
 def test_phrase_segmentation_matches_jieba_on_real_texts() -> None:
     """Every clause (and every whole file) of a sample of the corpus: the fast phrase segmenter
     gives jieba's words."""
-    files = sorted(need(CORPUS).rglob("*.txt"))[::10]
-    assert files
     n = 0
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        assert phrase_segmenter()(text) == reference_cut(text), path.name
+    for name, text in corpus_texts(10):
+        assert phrase_segmenter()(text) == reference_cut(text), name
         for clause in re.split(r"[，。；：、\n]", text):
             if clause:
                 n += 1
@@ -64,11 +61,8 @@ def test_search_segmentation_matches_jieba_on_own_text() -> None:
 
 
 def test_search_segmentation_matches_jieba_on_real_texts() -> None:
-    files = sorted(need(CORPUS).rglob("*.txt"))[::20]
-    assert files
-    for path in files:
-        text = path.read_text(encoding="utf-8")
-        assert cut_for_search(text) == reference_cut_for_search(text), path.name
+    for name, text in corpus_texts(20):
+        assert cut_for_search(text) == reference_cut_for_search(text), name
 
 
 @pytest.mark.parametrize("text", ["", "   ", "GDP增长5%", "①②③", "\x00\x01"])
